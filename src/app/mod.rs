@@ -1,0 +1,213 @@
+//! The wiring: polls feeds (fetches run concurrently), runs each fetched feed through
+//! parse → identity → normalise → extract → match as plain calls, commits one transaction per
+//! poll, drains the outbox and writes digests when due. `run --once` is one pass; the daemon
+//! repeats it on per-feed schedules until SIGINT or SIGTERM.
+
+pub mod pipeline;
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use futures_util::stream::{self, StreamExt};
+
+use crate::alert::{deliver_due, Alert, SinkSet};
+use crate::config::{Config, Feed};
+use crate::digest;
+use crate::fetch::{FetchError, FetchRequest, Fetched, Fetcher};
+use crate::parse::parse_feed;
+use crate::store::{CommitSummary, FeedState, PollOutcome, PollRecord, Store, StoreError};
+
+/// Why a run stopped early.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Fetch(#[from] FetchError),
+    #[error(transparent)]
+    Digest(#[from] digest::DigestError),
+}
+
+/// What one pass did.
+#[derive(Debug, Clone, Default)]
+pub struct PassReport {
+    pub feeds_polled: usize,
+    /// (feed name, error) for every feed that failed.
+    pub feed_errors: Vec<(String, String)>,
+    pub totals: CommitSummary,
+    /// Alerts delivered in this pass, one per channel.
+    pub delivered: Vec<(String, Alert)>,
+    pub delivery_errors: Vec<(String, String)>,
+    pub digest: Option<std::path::PathBuf>,
+}
+
+/// Backoff after `failures` consecutive errors: 15 min doubling to 24 h, never giving up.
+pub fn error_backoff(failures: u32) -> Duration {
+    let minutes = 15u64.saturating_mul(1u64 << failures.saturating_sub(1).min(7));
+    Duration::from_secs(minutes.min(24 * 60) * 60)
+}
+
+/// Polls the given feeds once, commits each feed's results, and returns the totals.
+pub async fn poll_feeds(
+    config: &Config,
+    store: &mut Store,
+    fetcher: &Fetcher,
+    feeds: &[&Feed],
+    now: DateTime<Utc>,
+) -> Result<PassReport, AppError> {
+    let mut report = PassReport::default();
+    let mut jobs = Vec::new();
+    for feed in feeds {
+        let state = store.ensure_feed(feed.url.as_str(), &feed.name)?;
+        jobs.push((*feed, state));
+    }
+    let mut fetches = stream::iter(jobs)
+        .map(|(feed, state)| async move {
+            let request = FetchRequest {
+                url: feed.url.to_string(),
+                etag: state.etag.clone(),
+                last_modified: state.last_modified.clone(),
+            };
+            let result = fetcher.fetch(&request).await;
+            (feed, state, result)
+        })
+        .buffer_unordered(config.poll.concurrency);
+    while let Some((feed, state, result)) = fetches.next().await {
+        let record = process_feed(config, store, feed, &state, result, now)?;
+        if let PollOutcome::Failed { error } = &record.outcome {
+            tracing::warn!(feed = %feed.name, %error, failures = state.consecutive_failures + 1, "poll failed");
+            report.feed_errors.push((feed.name.clone(), error.clone()));
+        }
+        let summary = store.commit_poll(&record)?;
+        tracing::info!(feed = %feed.name, new = summary.new_items, updated = summary.updated_items,
+            matches = summary.matches, alerts = summary.alerts, "polled");
+        report.feeds_polled += 1;
+        report.totals.new_items += summary.new_items;
+        report.totals.updated_items += summary.updated_items;
+        report.totals.matches += summary.matches;
+        report.totals.alerts += summary.alerts;
+    }
+    Ok(report)
+}
+
+/// Turns one fetch result into the poll record to commit.
+fn process_feed(
+    config: &Config,
+    store: &Store,
+    feed: &Feed,
+    state: &FeedState,
+    result: Result<Fetched, FetchError>,
+    now: DateTime<Utc>,
+) -> Result<PollRecord, StoreError> {
+    let after = |d: Duration| now + chrono::Duration::from_std(d).unwrap_or_default();
+    let failed = |error: String, retry_after: Option<Duration>| {
+        let backoff = error_backoff(state.consecutive_failures + 1);
+        PollRecord {
+            feed_id: state.id,
+            now,
+            next_poll: after(retry_after.map_or(backoff, |r| {
+                r.clamp(Duration::from_secs(60), Duration::from_secs(24 * 3600))
+            })),
+            outcome: PollOutcome::Failed { error },
+            new_items: Vec::new(),
+            updated_items: Vec::new(),
+        }
+    };
+    let (bytes, etag, last_modified) = match result {
+        Err(e) => return Ok(failed(e.to_string(), e.retry_after())),
+        Ok(Fetched::NotModified) => {
+            return Ok(PollRecord {
+                feed_id: state.id,
+                now,
+                next_poll: after(feed.interval),
+                outcome: PollOutcome::NotModified,
+                new_items: Vec::new(),
+                updated_items: Vec::new(),
+            })
+        }
+        Ok(Fetched::Body { bytes, etag, last_modified }) => (bytes, etag, last_modified),
+    };
+    let parsed = match parse_feed(&bytes) {
+        Ok(parsed) => parsed,
+        Err(e) => return Ok(failed(e.to_string(), None)),
+    };
+    let keyed = pipeline::keyed_items(&parsed);
+    let keys: Vec<String> = keyed.iter().map(|(k, _)| k.clone()).collect();
+    let known = store.known_items(state.id, &keys)?;
+    let (new_items, updated_items) = pipeline::plan_items(config, feed, &keyed, &known, now);
+    Ok(PollRecord {
+        feed_id: state.id,
+        now,
+        next_poll: after(feed.interval),
+        outcome: PollOutcome::Fetched { etag, last_modified },
+        new_items,
+        updated_items,
+    })
+}
+
+/// One pass over every feed, then delivery; with `write_digest`, the running digest too.
+pub async fn run_once(config: &Config, write_digest: bool) -> Result<PassReport, AppError> {
+    let mut store = Store::open(&config.store_path)?;
+    let fetcher = Fetcher::new(&config.poll)?;
+    let sinks = SinkSet::new(&config.sinks);
+    let feeds: Vec<&Feed> = config.feeds.iter().collect();
+    let mut report = poll_feeds(config, &mut store, &fetcher, &feeds, Utc::now()).await?;
+    let delivery = deliver_due(&store, &sinks, Utc::now()).await?;
+    report.delivered = delivery.delivered;
+    report.delivery_errors = delivery.failed;
+    if write_digest {
+        let now = Utc::now();
+        let window = digest::current_window(now, &config.digest);
+        report.digest = Some(digest::write_digest(&store, &config.digest, window, now)?);
+    }
+    Ok(report)
+}
+
+/// The daemon loop: polls feeds when due, delivers alerts, writes each day's digest at its
+/// time, until `stop` is set.
+pub async fn run_daemon(config: &Config, stop: Arc<AtomicBool>) -> Result<(), AppError> {
+    let mut store = Store::open(&config.store_path)?;
+    let fetcher = Fetcher::new(&config.poll)?;
+    let sinks = SinkSet::new(&config.sinks);
+    tracing::info!(feeds = config.feeds.len(), rules = config.rules.len(), store = %config.store_path.display(), "wirewatch running");
+    while !stop.load(Ordering::SeqCst) {
+        let now = Utc::now();
+        let mut due = Vec::new();
+        for feed in &config.feeds {
+            let state = store.feed_state(feed.url.as_str())?;
+            if state.and_then(|s| s.next_poll).is_none_or(|t| t <= now) {
+                due.push(feed);
+            }
+        }
+        if !due.is_empty() {
+            poll_feeds(config, &mut store, &fetcher, &due, now).await?;
+        }
+        deliver_due(&store, &sinks, Utc::now()).await?;
+        if config.digest.enabled {
+            write_due_digest(config, &store, Utc::now())?;
+        }
+        // Short naps so a stop request is seen within a second.
+        for _ in 0..30 {
+            if stop.load(Ordering::SeqCst) {
+                break;
+            }
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }
+    }
+    tracing::info!("wirewatch stopped");
+    Ok(())
+}
+
+/// Writes the last finished day's digest if it has not been written yet.
+fn write_due_digest(config: &Config, store: &Store, now: DateTime<Utc>) -> Result<(), AppError> {
+    let next = digest::current_window(now, &config.digest);
+    let finished = digest::window_for(next.day - chrono::Duration::days(1), &config.digest);
+    let path = config.digest.dir.join(format!("{}.md", finished.day));
+    if !path.exists() {
+        let written = digest::write_digest(store, &config.digest, finished, now)?;
+        tracing::info!(path = %written.display(), "digest written");
+    }
+    Ok(())
+}

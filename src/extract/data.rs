@@ -1,0 +1,115 @@
+//! The built-in gazetteer and lexicon files from `config/`, compiled into the binary so that
+//! extraction works anywhere without a config file, and their serde shapes.
+
+use serde::Deserialize;
+
+use crate::config::raw::{ActorConfig, TopicConfig};
+
+/// `config/gazetteer/*.toml` and `config/topics.toml`, in load order.
+pub const BUILTIN_FILES: &[(&str, &str)] = &[
+    (
+        "config/gazetteer/states.toml",
+        include_str!("../../config/gazetteer/states.toml"),
+    ),
+    (
+        "config/gazetteer/organisations.toml",
+        include_str!("../../config/gazetteer/organisations.toml"),
+    ),
+    (
+        "config/gazetteer/armed_groups.toml",
+        include_str!("../../config/gazetteer/armed_groups.toml"),
+    ),
+    (
+        "config/gazetteer/officials.toml",
+        include_str!("../../config/gazetteer/officials.toml"),
+    ),
+    (
+        "config/gazetteer/places.toml",
+        include_str!("../../config/gazetteer/places.toml"),
+    ),
+    (
+        "config/gazetteer/roles.toml",
+        include_str!("../../config/gazetteer/roles.toml"),
+    ),
+    ("config/topics.toml", include_str!("../../config/topics.toml")),
+];
+
+/// One data file: any of the tables below, each optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DataFile {
+    #[serde(default)]
+    pub actor: Vec<ActorConfig>,
+    #[serde(default)]
+    pub official: Vec<OfficialConfig>,
+    #[serde(default)]
+    pub place: Vec<PlaceConfig>,
+    pub blocked: Option<BlockedConfig>,
+    #[serde(default)]
+    pub role: Vec<RoleConfig>,
+    #[serde(default)]
+    pub topic: Vec<TopicConfig>,
+}
+
+/// A well-known official whose name stands for an actor.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OfficialConfig {
+    pub name: String,
+    pub actor: String,
+    pub role: Option<String>,
+    /// Short forms used alone in the news ("Putin").
+    #[serde(default)]
+    pub short: Vec<String>,
+}
+
+/// A place that is not an actor.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlaceConfig {
+    pub name: String,
+    pub country: Option<String>,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+}
+
+/// Phrases that contain an actor name but name something else.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BlockedConfig {
+    pub phrases: Vec<String>,
+}
+
+/// Role words and the sector they belong to ("admiral" → MIL).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoleConfig {
+    pub sector: String,
+    /// Words or phrases, lowercase.
+    pub words: Vec<String>,
+    /// Whether these words are also titles written before a name ("Admiral Samuel Paparo").
+    #[serde(default)]
+    pub titles: bool,
+}
+
+/// Every built-in data file parsed; a failure here is a bug in the shipped data, caught by
+/// the tests.
+pub fn builtin() -> DataFile {
+    let mut all = DataFile::default();
+    for (name, text) in BUILTIN_FILES {
+        let file: DataFile =
+            toml::from_str(text).unwrap_or_else(|e| panic!("built-in data file {name}: {e}"));
+        all.actor.extend(file.actor);
+        all.official.extend(file.official);
+        all.place.extend(file.place);
+        all.role.extend(file.role);
+        all.topic.extend(file.topic);
+        if let Some(blocked) = file.blocked {
+            all.blocked
+                .get_or_insert_with(BlockedConfig::default)
+                .phrases
+                .extend(blocked.phrases);
+        }
+    }
+    all
+}

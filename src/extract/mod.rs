@@ -1,0 +1,199 @@
+//! Extraction: a normalised [`Document`] in, an [`Extraction`] out — who (actors, people),
+//! where (places), what (topics), who-with-whom (relations) and who-said-what (quotes).
+//!
+//! Pure and deterministic: no network, no model. The [`Extractor`] holds the compiled
+//! gazetteer and lexicons (built-in data from `config/` plus the user's additions), built
+//! once and shared.
+
+pub mod data;
+pub mod gazetteer;
+mod output;
+pub mod people;
+pub mod quotes;
+pub mod roles;
+pub mod topics;
+
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use crate::config::raw::{ActorConfig, TopicConfig};
+use crate::normalize::Document;
+pub use gazetteer::{ActorKind, Gazetteer};
+use gazetteer::{GazetteerBuilder, Hit, Target};
+pub use output::{
+    ActorOut, Extraction, Mention, PersonOut, PlaceOut, Relation, SentenceFacts, TopicOut,
+};
+use roles::Roles;
+use topics::{Lexicon, LexiconBuilder};
+
+/// A problem in actor or topic data, with the config span it came from when known.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DataProblem {
+    pub span: Option<Range<usize>>,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+/// The compiled gazetteer, roles and topic lexicons.
+#[derive(Debug, Clone)]
+pub struct Extractor {
+    pub gazetteer: Gazetteer,
+    pub lexicon: Lexicon,
+    roles: Roles,
+}
+
+impl Extractor {
+    /// The extractor over the built-in data alone, built once.
+    pub fn builtin() -> &'static Extractor {
+        static BUILTIN: OnceLock<Extractor> = OnceLock::new();
+        BUILTIN.get_or_init(|| Extractor::build(&[], &[]).expect("built-in data is valid"))
+    }
+
+    /// Builds the extractor from the built-in data plus a config's actors and topics.
+    pub fn build(
+        user_actors: &[ActorConfig],
+        user_topics: &[TopicConfig],
+    ) -> Result<Extractor, Vec<DataProblem>> {
+        let data = data::builtin();
+        let mut problems = Vec::new();
+        let mut gazetteer = GazetteerBuilder::default();
+        for phrase in data.blocked.iter().flat_map(|b| &b.phrases) {
+            gazetteer.add_blocked(phrase);
+        }
+        for place in &data.place {
+            gazetteer.add_place(place);
+        }
+        for actor in data.actor.iter().chain(user_actors) {
+            match actor_kind(actor) {
+                Ok(kind) => {
+                    gazetteer.add_actor(actor, kind);
+                }
+                Err(problem) => problems.push(problem),
+            }
+        }
+        for official in &data.official {
+            match gazetteer.actors.iter().position(|a| a.id == official.actor) {
+                Some(actor) => gazetteer.add_official(official, actor),
+                None => problems.push(DataProblem {
+                    span: None,
+                    message: format!(
+                        "official `{}` names unknown actor `{}`",
+                        official.name, official.actor
+                    ),
+                    help: None,
+                }),
+            }
+        }
+        let mut lexicon = LexiconBuilder::default();
+        for topic in data.topic.iter().chain(user_topics) {
+            if let Err(problem) = add_topic(&mut lexicon, topic) {
+                problems.push(problem);
+            }
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        Ok(Extractor {
+            gazetteer: gazetteer.build(),
+            lexicon: lexicon.build(),
+            roles: Roles::new(&data.role),
+        })
+    }
+
+    /// Runs every extraction stage on a document.
+    pub fn extract(&self, doc: &Document) -> Extraction {
+        let mut hits: Vec<Hit> = self
+            .gazetteer
+            .scan(&doc.text)
+            .into_iter()
+            .filter(|h| !doc.is_boilerplate(h.range.start) && doc.sentence_at(h.range.start).is_some())
+            .collect();
+        self.gazetteer.confirm_ambiguous(&doc.text, &mut hits);
+        let people = people::find_people(doc, &hits, &self.gazetteer, &self.roles);
+        let quotes = quotes::find_quotes(doc, &people);
+        let scores: Vec<_> = doc
+            .sentences
+            .iter()
+            .map(|s| self.lexicon.score_sentence(&doc.text[s.clone()]))
+            .collect();
+        output::assemble(self, doc, &hits, people, quotes, &scores)
+    }
+
+    /// Convenience: normalise `body` (HTML or text) and extract.
+    pub fn extract_text(&self, title: Option<&str>, body: &str) -> Extraction {
+        self.extract(&crate::normalize::normalize(title, body))
+    }
+
+    /// Topic ids, for suggestions.
+    pub fn topic_ids(&self) -> impl Iterator<Item = &str> {
+        self.lexicon.topics.iter().map(|t| t.id.as_str())
+    }
+
+    fn actor_id_of(&self, target: Target) -> Option<usize> {
+        match target {
+            Target::Actor(a) => Some(a),
+            Target::Official(o) => Some(self.gazetteer.officials[o].actor),
+            _ => None,
+        }
+    }
+}
+
+fn actor_kind(actor: &ActorConfig) -> Result<ActorKind, DataProblem> {
+    let id = actor.id.get_ref().trim();
+    if id.is_empty() || id.contains(char::is_whitespace) {
+        return Err(DataProblem {
+            span: Some(actor.id.span()),
+            message: format!("invalid actor id `{id}`"),
+            help: Some("use a short id without spaces, like \"ACME\"".into()),
+        });
+    }
+    let Some(kind) = &actor.kind else {
+        return Ok(ActorKind::Other);
+    };
+    ActorKind::ALL
+        .iter()
+        .find(|(name, _)| *name == kind.get_ref())
+        .map(|(_, k)| *k)
+        .ok_or_else(|| DataProblem {
+            span: Some(kind.span()),
+            message: format!("unknown actor kind `{}`", kind.get_ref()),
+            help: Some("use state, territory, organisation, armed-group or other".into()),
+        })
+}
+
+fn add_topic(lexicon: &mut LexiconBuilder, topic: &TopicConfig) -> Result<(), DataProblem> {
+    let id = topic.id.get_ref().trim();
+    let valid_id = !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if !valid_id {
+        return Err(DataProblem {
+            span: Some(topic.id.span()),
+            message: format!("invalid topic id `{id}`"),
+            help: Some("use lowercase kebab-case, like \"water-disputes\"".into()),
+        });
+    }
+    let exists = lexicon.topics.iter().any(|t| t.id == id);
+    if !exists && topic.terms.is_empty() {
+        return Err(DataProblem {
+            span: Some(topic.id.span()),
+            message: format!("topic `{id}` has no terms"),
+            help: Some(format!("add a [topic.terms] table, like \"{id}\" = 1.0")),
+        });
+    }
+    if let Some(t) = topic.threshold.filter(|t| !(0.0..=1.0).contains(t)) {
+        return Err(DataProblem {
+            span: Some(topic.id.span()),
+            message: format!("topic `{id}` has threshold {t}, outside 0..1"),
+            help: Some("use a threshold such as 0.45".into()),
+        });
+    }
+    let terms: Vec<(String, f64)> = topic
+        .terms
+        .iter()
+        .map(|(term, weight)| (term.clone(), *weight))
+        .collect();
+    lexicon.add_topic(id, topic.name.as_deref(), topic.threshold, &terms);
+    Ok(())
+}

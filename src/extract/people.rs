@@ -1,0 +1,346 @@
+//! People: names found by titles ("Admiral Samuel Paparo"), appositives ("Kurt Campbell,
+//! the US Deputy Secretary of State"), reporting verbs ("Mifune argued") and the list of
+//! well-known officials; their role, sector and affiliation; and every later mention,
+//! surname-only ones included.
+
+use std::ops::Range;
+
+use super::gazetteer::{Gazetteer, Hit, Target};
+use super::roles::Roles;
+use crate::normalize::Document;
+
+/// A token of a sentence: a word with its byte range in the document text.
+#[derive(Debug, Clone)]
+pub(crate) struct Token<'a> {
+    pub text: &'a str,
+    pub range: Range<usize>,
+}
+
+/// A person found in a document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Person {
+    pub name: String,
+    pub role: Option<String>,
+    /// An actor id when the text ties the person to one, else an institution's name.
+    pub affiliation: Option<String>,
+    pub sector: Option<String>,
+    /// Byte ranges of every mention, in text order.
+    pub mentions: Vec<Range<usize>>,
+}
+
+/// Capitalised words that begin sentences or phrases but never names.
+const NOT_NAMES: &[&str] = &[
+    "The", "A", "An", "In", "On", "At", "By", "For", "From", "With", "While", "When", "After",
+    "Before", "As", "But", "And", "Or", "If", "It", "He", "She", "They", "We", "I", "This",
+    "That", "These", "Those", "There", "His", "Her", "Their", "Its", "Our", "According", "Monday",
+    "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February",
+    "March", "April", "May", "June", "July", "August", "September", "October", "November",
+    "December", "Mr", "Mrs", "Ms", "Mr.", "Mrs.", "Ms.", "Officials", "Analysts", "Experts",
+    "Meanwhile", "However", "Also", "Still", "Yet", "Some", "Many", "Most", "Several", "Other",
+    "Both", "Despite", "Although", "Since", "Under", "Over", "Between", "Among", "During",
+    "Why", "What", "How", "Who", "Where", "Which", "Now", "Then", "Today", "Yesterday",
+    "Tomorrow", "Last", "Next", "New", "Former", "Deputy", "Senior", "Chief", "Acting", "Vice",
+    "Security", "Council", "Ministry", "Department", "Command", "Forces", "Army", "Navy",
+    "Party", "University", "Institute", "Agency", "Committee", "Commission", "Union", "Bank",
+    "Court", "House", "Office", "Islands", "Island", "Sea", "Strait", "Peninsula", "Province",
+    "State", "States", "Republic", "Kingdom", "Government", "Parliament", "Congress", "Senate",
+    "Foreign", "Defense", "Defence", "Home", "Interior", "Finance", "Minister", "Secretary",
+    "President", "Premier", "Chancellor", "Prime", "General", "Admiral", "Professor",
+];
+
+/// Verbs of saying that mark the name next to them as a person.
+const REPORTING: &[&str] = &[
+    "said", "says", "told", "added", "argued", "noted", "warned", "stated", "explained",
+    "suggested", "insisted", "stressed", "claimed", "wrote", "asked", "replied", "commented",
+    "believes", "thinks", "indicated", "highlighted", "pointed", "criticized", "criticised",
+];
+
+/// Small words inside names ("Ursula von der Leyen", "Osama bin Laden").
+const PARTICLES: &[&str] = &[
+    "von", "van", "der", "de", "da", "di", "del", "dos", "du", "la", "le", "bin", "ibn", "al",
+];
+
+/// Words that end an institution's name ("Komazawa University").
+const INSTITUTIONS: &[&str] = &[
+    "University", "Institute", "College", "School", "Center", "Centre", "Foundation",
+    "Council", "Agency", "Ministry", "Academy", "Command", "Service", "Party", "Group",
+    "Corporation", "Bank", "Fund", "Forum",
+];
+
+/// Splits a sentence of `doc` into word tokens. Dots stay on initials and on known title
+/// abbreviations ("F.", "Adm.").
+pub(crate) fn tokens<'a>(text: &'a str, sentence: &Range<usize>, roles: &Roles) -> Vec<Token<'a>> {
+    let mut out = Vec::new();
+    let slice = &text[sentence.clone()];
+    let mut start: Option<usize> = None;
+    let push = |s: usize, e: usize, out: &mut Vec<Token<'a>>| {
+        let mut end = e;
+        let word = &slice[s..e];
+        let next_is_dot = slice[e..].starts_with('.');
+        let initial = word.chars().count() == 1 && word.chars().all(char::is_uppercase);
+        let abbreviation = roles.is_title(&format!("{}.", word.to_lowercase()));
+        if next_is_dot && (initial || abbreviation) {
+            end += 1;
+        }
+        out.push(Token {
+            text: &text[sentence.start + s..sentence.start + end],
+            range: sentence.start + s..sentence.start + end,
+        });
+    };
+    for (i, c) in slice.char_indices() {
+        let inner = matches!(c, '-' | '\'' | '’') && start.is_some();
+        if c.is_alphanumeric() || inner {
+            start.get_or_insert(i);
+        } else if let Some(s) = start.take() {
+            push(s, trim_inner_end(slice, s, i), &mut out);
+        }
+    }
+    if let Some(s) = start {
+        push(s, trim_inner_end(slice, s, slice.len()), &mut out);
+    }
+    out
+}
+
+/// Drops a trailing hyphen or apostrophe ("Japan’" of "Japan’s" stays whole elsewhere).
+fn trim_inner_end(slice: &str, start: usize, mut end: usize) -> usize {
+    while end > start && slice[..end].ends_with(['-', '\'', '’']) {
+        end = slice[..end]
+            .char_indices()
+            .next_back()
+            .map_or(start, |(i, _)| i);
+    }
+    end
+}
+
+fn capitalised(word: &str) -> bool {
+    let mut chars = word.chars();
+    chars.next().is_some_and(char::is_uppercase)
+        && (word.chars().count() == 1 || word.chars().skip(1).any(char::is_lowercase) || word.ends_with('.'))
+}
+
+fn possessive_stem(word: &str) -> &str {
+    word.strip_suffix("’s")
+        .or_else(|| word.strip_suffix("'s"))
+        .unwrap_or(word)
+}
+
+/// Finds the people of a document.
+pub fn find_people(doc: &Document, hits: &[Hit], gazetteer: &Gazetteer, roles: &Roles) -> Vec<Person> {
+    let mut people: Vec<Person> = Vec::new();
+    let covered = |range: &Range<usize>| {
+        hits.iter()
+            .any(|h| h.range.start < range.end && range.start < h.range.end && !matches!(h.target, Target::Official(_)))
+    };
+    for hit in hits {
+        if let Target::Official(o) = hit.target {
+            let official = &gazetteer.officials[o];
+            let actor = &gazetteer.actors[official.actor];
+            add_person(&mut people, Person {
+                name: official.name.clone(),
+                role: official.role.clone(),
+                affiliation: Some(actor.id.clone()),
+                sector: official.role.as_deref().and_then(|r| roles.sector_of(r)).map(str::to_string),
+                mentions: vec![hit.range.clone()],
+            });
+        }
+    }
+    for sentence in &doc.sentences {
+        let toks = tokens(&doc.text, sentence, roles);
+        let mut i = 0;
+        while i < toks.len() {
+            let Some(end) = name_run(&toks, i, &covered) else {
+                i += 1;
+                continue;
+            };
+            let name_range = toks[i].range.start..toks[end - 1].range.end;
+            let title = title_before(&toks, i, roles);
+            let appositive = appositive_after(doc, &toks, end, sentence, hits, gazetteer, roles);
+            let reporting = reporting_near(&toks, i, end);
+            let known = people.iter().any(|p| p.name == doc.text[name_range.clone()]);
+            if title.is_some() || appositive.is_some() || reporting || known {
+                let name = doc.text[name_range.clone()].to_string();
+                let (role, affiliation) = describe(title, appositive);
+                let sector = role.as_deref().and_then(|r| roles.sector_of(r)).map(str::to_string);
+                add_person(&mut people, Person { name, role, affiliation, sector, mentions: vec![name_range] });
+            }
+            i = end;
+        }
+    }
+    add_surname_mentions(doc, &mut people);
+    people
+}
+
+/// The end (exclusive) of a run of 2–4 name words starting at `i`, if one starts there.
+fn name_run(toks: &[Token<'_>], i: usize, covered: &impl Fn(&Range<usize>) -> bool) -> Option<usize> {
+    let first = toks[i].text;
+    if !capitalised(first) || NOT_NAMES.contains(&first) || first.ends_with('.') && first.len() > 2 || covered(&toks[i].range) {
+        return None;
+    }
+    let mut end = i + 1;
+    while end < toks.len() && end - i < 5 {
+        let t = &toks[end];
+        let adjacent = doc_gap_is_space(toks, end);
+        if !adjacent {
+            break;
+        }
+        if capitalised(t.text) && !NOT_NAMES.contains(&possessive_stem(t.text)) && !covered(&t.range) {
+            end += 1;
+        } else if PARTICLES.contains(&t.text) && toks.get(end + 1).is_some_and(|n| capitalised(n.text)) {
+            end += 1;
+        } else {
+            break;
+        }
+    }
+    // A possessive ends the name: "Paparo’s view".
+    let words = end - i;
+    let last = toks[end - 1].text;
+    if words < 2 || last.ends_with('.') || INSTITUTIONS.contains(&last) {
+        return None;
+    }
+    Some(end)
+}
+
+/// Whether token `k` follows token `k - 1` after a single space (no punctuation between).
+fn doc_gap_is_space(toks: &[Token<'_>], k: usize) -> bool {
+    toks[k].range.start == toks[k - 1].range.end + 1
+}
+
+/// A title right before the name ("Admiral", "Foreign Minister", "Prof.").
+fn title_before(toks: &[Token<'_>], i: usize, roles: &Roles) -> Option<String> {
+    let mut best = None;
+    for len in 1..=4.min(i) {
+        let words: Vec<&str> = toks[i - len..i].iter().map(|t| t.text).collect();
+        let phrase = words.join(" ").to_lowercase();
+        if roles.is_title(&phrase) && (1..len).all(|k| doc_gap_is_space(toks, i - k)) {
+            best = Some(words.join(" "));
+        }
+    }
+    best
+}
+
+/// Role and affiliation read from an appositive: ", the US Deputy Secretary of State," or
+/// " from Komazawa University".
+struct Appositive {
+    role: Option<String>,
+    affiliation: Option<String>,
+}
+
+fn appositive_after(
+    doc: &Document,
+    toks: &[Token<'_>],
+    end: usize,
+    sentence: &Range<usize>,
+    hits: &[Hit],
+    gazetteer: &Gazetteer,
+    roles: &Roles,
+) -> Option<Appositive> {
+    let after_name = toks.get(end - 1)?.range.end;
+    let rest = &doc.text[after_name..sentence.end];
+    if let Some(inst) = rest.strip_prefix(" from ").or_else(|| rest.strip_prefix(" of ")).or_else(|| rest.strip_prefix(" at ")) {
+        let words: Vec<&str> = inst.split_whitespace().take_while(|w| capitalised(w.trim_end_matches([',', '.']))).take(6).collect();
+        let name = words.join(" ");
+        let name = name.trim_end_matches([',', '.']);
+        if INSTITUTIONS.iter().any(|w| name.ends_with(w)) {
+            return Some(Appositive { role: None, affiliation: Some(name.to_string()) });
+        }
+    }
+    let body = rest.strip_prefix(", ")?;
+    let article = ["the ", "a ", "an ", "who is ", "who was "]
+        .iter()
+        .find(|a| body.starts_with(*a))?;
+    let phrase_start = after_name + 2 + article.len();
+    let phrase_len = doc.text[phrase_start..sentence.end]
+        .find([',', ';', '.', '(', ')', '“', '"'])
+        .unwrap_or(sentence.end - phrase_start);
+    let phrase_range = phrase_start..phrase_start + phrase_len;
+    let phrase = doc.text[phrase_range.clone()].trim();
+    if phrase.split_whitespace().count() > 12 || roles.sector_of(phrase).is_none() {
+        return None;
+    }
+    // The first actor named in the phrase is the affiliation; a leading one ("US Deputy
+    // Secretary of State") is dropped from the role.
+    let mut affiliation = None;
+    let mut role = phrase.to_string();
+    for hit in hits.iter().filter(|h| phrase_range.contains(&h.range.start)) {
+        let Target::Actor(a) = hit.target else { continue };
+        affiliation.get_or_insert_with(|| gazetteer.actors[a].id.clone());
+        if hit.range.start == phrase_start {
+            role = doc.text[hit.range.end..phrase_range.end].trim().to_string();
+        }
+    }
+    for cut in [" in ", " at ", " from "] {
+        if affiliation.is_some() {
+            if let Some(k) = role.find(cut) {
+                role.truncate(k);
+            }
+        }
+    }
+    Some(Appositive { role: Some(role), affiliation })
+}
+
+fn reporting_near(toks: &[Token<'_>], start: usize, end: usize) -> bool {
+    let after = toks.get(end).map(|t| t.text.to_lowercase());
+    let before = start.checked_sub(1).map(|k| toks[k].text.to_lowercase());
+    let according = start >= 2 && toks[start - 2].text.eq_ignore_ascii_case("according") && toks[start - 1].text == "to";
+    after.is_some_and(|w| REPORTING.contains(&w.as_str()))
+        || before.is_some_and(|w| REPORTING.contains(&w.as_str()))
+        || according
+}
+
+fn describe(title: Option<String>, appositive: Option<Appositive>) -> (Option<String>, Option<String>) {
+    match appositive {
+        Some(a) => (a.role.or(title), a.affiliation),
+        None => (title, None),
+    }
+}
+
+/// Adds a person, merging with one of the same name (keeping the first role found).
+fn add_person(people: &mut Vec<Person>, person: Person) {
+    match people.iter_mut().find(|p| p.name == person.name) {
+        Some(existing) => {
+            for m in person.mentions {
+                if !existing.mentions.contains(&m) {
+                    existing.mentions.push(m);
+                }
+            }
+            if existing.role.is_none() {
+                existing.role = person.role;
+                existing.sector = person.sector;
+            }
+            if existing.affiliation.is_none() {
+                existing.affiliation = person.affiliation;
+            }
+        }
+        None => people.push(person),
+    }
+}
+
+/// Counts later surname-only mentions ("Campbell") for each person, in news sentences only.
+fn add_surname_mentions(doc: &Document, people: &mut [Person]) {
+    let surnames: Vec<Option<String>> = people
+        .iter()
+        .map(|p| p.name.split_whitespace().last().map(str::to_string).filter(|s| s.chars().count() > 2))
+        .collect();
+    for (k, person) in people.iter_mut().enumerate() {
+        let Some(surname) = &surnames[k] else { continue };
+        // A surname two people share counts for neither.
+        if surnames.iter().filter(|s| s.as_ref() == Some(surname)).count() > 1 {
+            continue;
+        }
+        let first = person.mentions.iter().map(|m| m.start).min().unwrap_or(0);
+        for sentence in &doc.sentences {
+            let slice = &doc.text[sentence.clone()];
+            for (i, _) in slice.match_indices(surname.as_str()) {
+                let range = sentence.start + i..sentence.start + i + surname.len();
+                if range.start < first
+                    || person.mentions.iter().any(|m| m.start <= range.start && range.end <= m.end)
+                    || !super::gazetteer::at_word_boundaries(&doc.text, &range)
+                {
+                    continue;
+                }
+                person.mentions.push(range);
+            }
+        }
+        person.mentions.sort_by_key(|m| m.start);
+    }
+}

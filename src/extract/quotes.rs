@@ -1,0 +1,105 @@
+//! Direct quotations and who said them: the person named in the same sentence (before the
+//! quote, or after it with a verb of saying), else the last person named before a quote
+//! followed by "he said" / "she said".
+
+use std::ops::Range;
+
+use super::people::Person;
+use crate::normalize::Document;
+
+/// A quotation with its speaker's name.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Quote {
+    pub speaker: String,
+    pub text: String,
+}
+
+/// Spans of quoted text (inside the marks) in one paragraph-free slice of text.
+fn quoted_spans(text: &str) -> Vec<Range<usize>> {
+    let mut spans = Vec::new();
+    let mut open: Option<(usize, char)> = None;
+    for (i, c) in text.char_indices() {
+        match (open, c) {
+            (None, '“') => open = Some((i + c.len_utf8(), '”')),
+            (None, '"') => open = Some((i + 1, '"')),
+            (Some((start, close)), c) if c == close => {
+                if i > start {
+                    spans.push(start..i);
+                }
+                open = None;
+            }
+            (Some(_), '\n') => open = None,
+            _ => {}
+        }
+    }
+    spans
+}
+
+/// Finds the quotes of a document whose speaker can be told.
+pub fn find_quotes(doc: &Document, people: &[Person]) -> Vec<Quote> {
+    let mut quotes = Vec::new();
+    for span in quoted_spans(&doc.text) {
+        let inner = doc.text[span.clone()].trim();
+        let words = inner.split_whitespace().count();
+        if words == 0 || words > 120 || doc.is_boilerplate(span.start) {
+            continue;
+        }
+        if let Some(speaker) = speaker_of(doc, &span, people) {
+            let text = inner.trim_end_matches([',', '.']).to_string();
+            if !quotes.iter().any(|q: &Quote| q.text == text && q.speaker == speaker) {
+                quotes.push(Quote { speaker, text });
+            }
+        }
+    }
+    quotes
+}
+
+fn speaker_of(doc: &Document, span: &Range<usize>, people: &[Person]) -> Option<String> {
+    let sentence = doc
+        .sentence_at(span.start)
+        .or_else(|| doc.sentence_at(span.end))?;
+    let range = doc.sentences[sentence].clone();
+    // The nearest person mentioned in the sentence before the quote.
+    let before = people
+        .iter()
+        .flat_map(|p| p.mentions.iter().map(move |m| (p, m)))
+        .filter(|(_, m)| m.start >= range.start && m.end <= span.start)
+        .max_by_key(|(_, m)| m.start);
+    if let Some((person, _)) = before {
+        return Some(person.name.clone());
+    }
+    // Or the first one after it in the same sentence ("…,” said Paparo.).
+    let after = people
+        .iter()
+        .flat_map(|p| p.mentions.iter().map(move |m| (p, m)))
+        .filter(|(_, m)| m.start >= span.end && m.end <= range.end)
+        .min_by_key(|(_, m)| m.start);
+    if let Some((person, _)) = after {
+        return Some(person.name.clone());
+    }
+    let tail = doc.text[span.end..range.end].to_lowercase();
+    let pronoun = ["he said", "she said", "he added", "she added", "he told", "she told"]
+        .iter()
+        .any(|p| tail.contains(p));
+    if pronoun {
+        return people
+            .iter()
+            .flat_map(|p| p.mentions.iter().map(move |m| (p, m)))
+            .filter(|(_, m)| m.end <= span.start)
+            .max_by_key(|(_, m)| m.start)
+            .map(|(p, _)| p.name.clone());
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spans_inside_marks() {
+        let text = "He called it “a symbiosis” and \"odd\".";
+        let spans: Vec<&str> = quoted_spans(text).into_iter().map(|r| &text[r]).collect();
+        assert_eq!(spans, vec!["a symbiosis", "odd"]);
+    }
+}

@@ -1,0 +1,229 @@
+//! Topic detection with weighted lexicons, EMM-style: every term of every topic in one
+//! automaton, scored per sentence (sum of the weights of the distinct terms found) and per
+//! item (`1 - exp(-sum / 2)` over the sentences), with negated uses set apart.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+use super::gazetteer::at_word_boundaries;
+
+/// A topic with its lexicon.
+#[derive(Debug, Clone)]
+pub struct Topic {
+    pub id: String,
+    pub name: String,
+    pub threshold: f64,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Term {
+    topic: usize,
+    weight: f64,
+    /// `sanction*`: any word ending may follow.
+    prefix: bool,
+    /// Index of the term among all terms, to count each once per sentence.
+    id: usize,
+}
+
+/// The compiled lexicons of every topic.
+#[derive(Debug, Clone)]
+pub struct Lexicon {
+    pub topics: Vec<Topic>,
+    automaton: AhoCorasick,
+    terms: Vec<Vec<Term>>,
+}
+
+/// Scores of one sentence: per topic, the weight of its plain and its negated uses.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SentenceScores {
+    /// (topic index, score) for topics with a non-negated term in the sentence.
+    pub plain: Vec<(usize, f64)>,
+    /// Topics whose every term in the sentence was negated ("has not criticized").
+    pub negated: Vec<usize>,
+}
+
+/// Builder collecting topics and terms.
+#[derive(Default)]
+pub struct LexiconBuilder {
+    pub topics: Vec<Topic>,
+    terms: Vec<(String, Term)>,
+}
+
+impl LexiconBuilder {
+    /// Adds a topic, or terms to one that exists; returns its index.
+    pub fn add_topic(
+        &mut self,
+        id: &str,
+        name: Option<&str>,
+        threshold: Option<f64>,
+        terms: &[(String, f64)],
+    ) -> usize {
+        let index = match self.topics.iter().position(|t| t.id == id) {
+            Some(i) => {
+                if let Some(threshold) = threshold {
+                    self.topics[i].threshold = threshold;
+                }
+                i
+            }
+            None => {
+                self.topics.push(Topic {
+                    id: id.to_string(),
+                    name: name.unwrap_or(id).to_string(),
+                    threshold: threshold.unwrap_or(0.45),
+                });
+                self.topics.len() - 1
+            }
+        };
+        for (phrase, weight) in terms {
+            let phrase = phrase.trim().to_lowercase();
+            let (text, prefix) = match phrase.strip_suffix('*') {
+                Some(stem) => (stem.to_string(), true),
+                None => (phrase, false),
+            };
+            if text.is_empty() {
+                continue;
+            }
+            let id = self.terms.len();
+            self.terms.push((
+                text,
+                Term {
+                    topic: index,
+                    weight: *weight,
+                    prefix,
+                    id,
+                },
+            ));
+        }
+        index
+    }
+
+    /// Builds the automaton.
+    pub fn build(self) -> Lexicon {
+        let mut keys: HashMap<String, usize> = HashMap::new();
+        let mut patterns = Vec::new();
+        let mut terms: Vec<Vec<Term>> = Vec::new();
+        for (text, term) in self.terms {
+            let slot = *keys.entry(text.clone()).or_insert_with(|| {
+                patterns.push(text);
+                terms.push(Vec::new());
+                terms.len() - 1
+            });
+            terms[slot].push(term);
+        }
+        let automaton = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::Standard)
+            .ascii_case_insensitive(true)
+            .build(&patterns)
+            .expect("lexicon automaton builds");
+        Lexicon {
+            topics: self.topics,
+            automaton,
+            terms,
+        }
+    }
+}
+
+/// Words that negate a term when they come shortly before it.
+const NEGATIONS: &[&str] = &[
+    "not", "never", "no", "neither", "nor", "without", "hardly", "denied", "denies",
+];
+
+fn negated(sentence: &str, term_start: usize) -> bool {
+    sentence[..term_start]
+        .split_whitespace()
+        .rev()
+        .take(3)
+        .any(|w| {
+            let w = w
+                .trim_matches(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’')
+                .to_lowercase();
+            NEGATIONS.contains(&w.as_str()) || w.ends_with("n't") || w.ends_with("n’t")
+        })
+}
+
+impl Lexicon {
+    /// Index of a topic by id.
+    pub fn topic_index(&self, id: &str) -> Option<usize> {
+        self.topics.iter().position(|t| t.id == id)
+    }
+
+    /// Scores one sentence.
+    pub fn score_sentence(&self, sentence: &str) -> SentenceScores {
+        let mut seen_terms: Vec<usize> = Vec::new();
+        let mut plain: Vec<(usize, f64)> = Vec::new();
+        let mut negated_topics: Vec<usize> = Vec::new();
+        for m in self.automaton.find_overlapping_iter(sentence) {
+            let range: Range<usize> = m.start()..m.end();
+            let starts_word = at_word_boundaries(sentence, &(range.start..range.start));
+            if !starts_word {
+                continue;
+            }
+            for term in &self.terms[m.pattern().as_usize()] {
+                if !term.prefix && !at_word_boundaries(sentence, &range) {
+                    continue;
+                }
+                if seen_terms.contains(&term.id) {
+                    continue;
+                }
+                seen_terms.push(term.id);
+                if negated(sentence, range.start) {
+                    negated_topics.push(term.topic);
+                    continue;
+                }
+                match plain.iter_mut().find(|(t, _)| *t == term.topic) {
+                    Some((_, score)) => *score += term.weight,
+                    None => plain.push((term.topic, term.weight)),
+                }
+            }
+        }
+        negated_topics.sort_unstable();
+        negated_topics.dedup();
+        negated_topics.retain(|t| !plain.iter().any(|(p, _)| p == t));
+        SentenceScores {
+            plain,
+            negated: negated_topics,
+        }
+    }
+}
+
+/// An item score in 0..1 from the sum of its sentence scores.
+pub fn item_score(sum: f64) -> f64 {
+    1.0 - (-sum / 2.0).exp()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lexicon() -> Lexicon {
+        let mut b = LexiconBuilder::default();
+        b.add_topic(
+            "sanctions",
+            None,
+            None,
+            &[("sanction*".into(), 1.0), ("embargo".into(), 1.0)],
+        );
+        b.add_topic("tension", None, None, &[("criticiz*".into(), 1.0)]);
+        b.build()
+    }
+
+    #[test]
+    fn prefix_terms_match_inflections() {
+        let s = lexicon().score_sentence("New sanctions and an embargo.");
+        assert_eq!(s.plain, vec![(0, 2.0)]);
+    }
+
+    #[test]
+    fn words_inside_other_words_do_not_match() {
+        assert!(lexicon().score_sentence("Embargoes? unsanctioned.").plain.is_empty());
+    }
+
+    #[test]
+    fn negated_terms_are_set_apart() {
+        let s = lexicon().score_sentence("China has not directly criticized Russia.");
+        assert!(s.plain.is_empty());
+        assert_eq!(s.negated, vec![1]);
+    }
+}

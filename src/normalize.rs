@@ -1,0 +1,232 @@
+//! Normalisation: HTML or plain text in, a [`Document`] out — clean text, its paragraphs
+//! and sentences, and the ranges that are boilerplate rather than news.
+//!
+//! Plain text whose whitespace is already single spaces and newlines comes out byte for byte
+//! as it went in, so offsets reported by the extractor are offsets into the caller's text.
+//! Boilerplate in plain text (author bios, "View all posts", share and cookie lines) is kept
+//! in the text but marked, and the extractor ignores it; in HTML, navigation, scripts,
+//! styles and footers are dropped while converting.
+
+use std::ops::Range;
+
+use scraper::{Html, Node};
+use unicode_normalization::UnicodeNormalization;
+
+mod boilerplate;
+mod mojibake;
+mod sentences;
+
+pub use sentences::split_sentences;
+
+/// A normalised document, ready for extraction.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Document {
+    pub title: Option<String>,
+    /// The text: paragraphs separated by `\n`, whitespace folded.
+    pub text: String,
+    /// Byte ranges of the sentences that are news (boilerplate excluded), in order.
+    pub sentences: Vec<Range<usize>>,
+    /// Byte ranges of boilerplate paragraphs.
+    pub boilerplate: Vec<Range<usize>>,
+}
+
+impl Document {
+    /// The text of sentence `i`.
+    pub fn sentence(&self, i: usize) -> &str {
+        &self.text[self.sentences[i].clone()]
+    }
+
+    /// Index of the sentence containing byte `offset`, if it is in one.
+    pub fn sentence_at(&self, offset: usize) -> Option<usize> {
+        let i = self.sentences.partition_point(|s| s.end <= offset);
+        (i < self.sentences.len() && self.sentences[i].contains(&offset)).then_some(i)
+    }
+
+    /// Whether byte `offset` lies in boilerplate.
+    pub fn is_boilerplate(&self, offset: usize) -> bool {
+        self.boilerplate.iter().any(|r| r.contains(&offset))
+    }
+}
+
+/// Normalises a document that may be HTML or plain text.
+pub fn normalize(title: Option<&str>, body: &str) -> Document {
+    let text = if looks_like_html(body) {
+        html_to_text(body)
+    } else {
+        clean_text(body)
+    };
+    build(title.map(clean_title), text)
+}
+
+/// Normalises text known to be plain (no HTML decoding).
+pub fn normalize_plain(title: Option<&str>, body: &str) -> Document {
+    build(title.map(clean_title), clean_text(body))
+}
+
+fn build(title: Option<String>, text: String) -> Document {
+    let boilerplate = boilerplate::find(&text);
+    let mut sentences = Vec::new();
+    let mut start = 0;
+    for line in text.split('\n') {
+        let range = start..start + line.len();
+        start = range.end + 1;
+        if line.trim().is_empty() || boilerplate.iter().any(|b| b.contains(&range.start)) {
+            continue;
+        }
+        for s in split_sentences(line) {
+            sentences.push(range.start + s.start..range.start + s.end);
+        }
+    }
+    Document {
+        title: title.filter(|t| !t.is_empty()),
+        text,
+        sentences,
+        boilerplate,
+    }
+}
+
+fn clean_title(title: &str) -> String {
+    let text = if looks_like_html(title) {
+        html_to_text(title)
+    } else {
+        clean_text(title)
+    };
+    text.replace('\n', " ")
+}
+
+/// Whether the text is HTML rather than plain text: it has tags or entities that a plain
+/// text would not.
+pub fn looks_like_html(text: &str) -> bool {
+    static TAG: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let tag = TAG.get_or_init(|| {
+        regex::Regex::new(
+            r"(?i)</?(p|div|br|span|a|b|i|em|strong|html|body|head|li|ul|ol|h[1-6]|img|script|style|table|tr|td|blockquote|article|section|figure|nav|footer|header|iframe|pre|code)(\s[^>]*)?/?>|&(amp|lt|gt|quot|nbsp|#\d+|#x[0-9a-f]+);",
+        )
+        .expect("valid regex")
+    });
+    tag.is_match(text)
+}
+
+/// Plain text cleaned: mojibake repaired, NFC, control characters dropped, runs of spaces
+/// and tabs folded to one space, blank lines and line-edge spaces removed. Text that is
+/// already clean is returned unchanged.
+pub fn clean_text(text: &str) -> String {
+    let repaired = mojibake::repair(text);
+    let text: &str = repaired.as_deref().unwrap_or(text);
+    let nfc: String = if unicode_normalization::is_nfc(text) {
+        text.to_string()
+    } else {
+        text.nfc().collect()
+    };
+    let mut out = String::with_capacity(nfc.len());
+    for line in nfc.split('\n') {
+        let mut folded = String::with_capacity(line.len());
+        let mut pending_space = false;
+        for c in line.chars() {
+            if c.is_whitespace() {
+                pending_space = !folded.is_empty();
+            } else if c.is_control() {
+                continue;
+            } else {
+                if pending_space {
+                    folded.push(' ');
+                    pending_space = false;
+                }
+                folded.push(c);
+            }
+        }
+        if folded.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(&folded);
+    }
+    out
+}
+
+/// Elements whose content is never news.
+const SKIPPED: &[&str] = &[
+    "script", "style", "noscript", "nav", "footer", "aside", "form", "button", "iframe", "svg",
+    "template", "select", "object", "embed", "head", "menu",
+];
+
+/// Elements that start a new paragraph.
+const BLOCKS: &[&str] = &[
+    "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table",
+    "blockquote", "section", "article", "pre", "header", "figure", "figcaption", "dd", "dt",
+    "dl", "hr", "main", "address",
+];
+
+/// Converts HTML to text with one paragraph per line. Entities are decoded by the HTML
+/// parser; nothing of the markup survives, so the text is safe to escape and show.
+pub fn html_to_text(html: &str) -> String {
+    let fragment = Html::parse_fragment(html);
+    let mut raw = String::with_capacity(html.len() / 2);
+    // An explicit stack instead of recursion: deeply nested hostile HTML cannot overflow it.
+    let mut stack = vec![(fragment.tree.root(), false)];
+    while let Some((node, closing)) = stack.pop() {
+        match node.value() {
+            Node::Text(text) if !closing => raw.push_str(text),
+            Node::Element(element) => {
+                let name = element.name();
+                if SKIPPED.contains(&name) {
+                    continue;
+                }
+                let block = BLOCKS.contains(&name);
+                if block {
+                    raw.push('\n');
+                }
+                if !closing {
+                    if block {
+                        stack.push((node, true));
+                    }
+                    let children: Vec<_> = node.children().collect();
+                    stack.extend(children.into_iter().rev().map(|c| (c, false)));
+                }
+            }
+            Node::Document | Node::Fragment if !closing => {
+                let children: Vec<_> = node.children().collect();
+                stack.extend(children.into_iter().rev().map(|c| (c, false)));
+            }
+            _ => {}
+        }
+    }
+    clean_text(&raw)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clean_plain_text_is_unchanged() {
+        let text = "China is uneasy. Officials said so.\nA second paragraph.";
+        assert_eq!(clean_text(text), text);
+    }
+
+    #[test]
+    fn whitespace_is_folded() {
+        assert_eq!(clean_text("  a \t b\n\n\n c  "), "a b\nc");
+    }
+
+    #[test]
+    fn html_keeps_paragraphs_and_drops_scripts() {
+        let html = "<p>First &amp; one.</p><script>alert(1)</script><p>Second<br>line</p>";
+        assert_eq!(html_to_text(html), "First & one.\nSecond\nline");
+    }
+
+    #[test]
+    fn deeply_nested_html_does_not_overflow() {
+        let html = "<div>".repeat(100_000) + "deep";
+        assert_eq!(html_to_text(&html), "deep");
+    }
+
+    #[test]
+    fn sentences_skip_boilerplate() {
+        let doc = normalize(None, "News here. More news.\nView all posts");
+        assert_eq!(doc.sentences.len(), 2);
+        assert_eq!(doc.sentence(1), "More news.");
+    }
+}

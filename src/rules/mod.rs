@@ -1,0 +1,101 @@
+//! Watch rules: the expression language of DESIGN.md, compiled once against the gazetteer,
+//! and evaluated against an item's extraction.
+//!
+//! ```text
+//! SENTENCE(actor:RUS, actor:PRK, topic:military-cooperation)
+//! (actor:CHN OR actor:"Taiwan") AND topic:sanctions>=0.5 AND NOT feed:tabloid
+//! count(actor:CHN)>=3 AND "buoy"    NEAR/1(actor:JPN, place:Senkaku)    /drone(s)?/
+//! ```
+//!
+//! `AND` may be left out between terms. `SENTENCE(a, b, …)`: all hold in one sentence.
+//! `NEAR/n(a, b, …)`: all hold within n+1 consecutive sentences. Negated uses of a topic
+//! ("has not criticized") never satisfy `topic:`; `negated:TOPIC` asks for them.
+
+mod eval;
+mod parse;
+
+use std::time::Duration;
+
+pub use eval::{evaluate, explain, Evidence, ItemContext, TermVerdict, Verdict};
+pub use parse::{parse, Expr, Field, RuleError, Term};
+
+/// How loud an alert is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Critical,
+}
+
+impl std::str::FromStr for Severity {
+    type Err = ();
+    fn from_str(s: &str) -> Result<Self, ()> {
+        match s {
+            "info" => Ok(Severity::Info),
+            "warning" => Ok(Severity::Warning),
+            "critical" => Ok(Severity::Critical),
+            _ => Err(()),
+        }
+    }
+}
+
+impl Severity {
+    /// The config spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Critical => "critical",
+        }
+    }
+}
+
+/// Where an alert goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    Desktop,
+    Webhook(String),
+    Jsonl,
+    Log,
+    /// No alert: the match only appears in the digest.
+    DigestOnly,
+}
+
+impl Action {
+    /// The channel name stored in the outbox.
+    pub fn channel(&self) -> String {
+        match self {
+            Action::Desktop => "desktop".into(),
+            Action::Webhook(name) => format!("webhook:{name}"),
+            Action::Jsonl => "jsonl".into(),
+            Action::Log => "log".into(),
+            Action::DigestOnly => "digest".into(),
+        }
+    }
+}
+
+/// A compiled rule.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub name: String,
+    /// The expression as written.
+    pub source: String,
+    pub expr: Expr,
+    pub severity: Severity,
+    pub actions: Vec<Action>,
+    /// After an alert, the same rule stays quiet this long (matches still reach the digest).
+    pub cooldown: Duration,
+    /// Only items of these feeds (by name), when not empty.
+    pub feeds: Vec<String>,
+    /// Only items of feeds with one of these tags, when not empty.
+    pub tags: Vec<String>,
+}
+
+impl Rule {
+    /// Whether the rule looks at items of this feed at all.
+    pub fn applies_to(&self, feed: &str, tags: &[String]) -> bool {
+        (self.feeds.is_empty() || self.feeds.iter().any(|f| f == feed))
+            && (self.tags.is_empty() || self.tags.iter().any(|t| tags.contains(t)))
+    }
+}

@@ -1,0 +1,218 @@
+//! The SQL behind [`super::Store`], one function per statement group.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+
+use super::{parse_timestamp, timestamp, NewItem, NewMatch, StoreError, UpdatedItem};
+
+/// An alert waiting in the outbox.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutboxEntry {
+    pub id: i64,
+    pub channel: String,
+    pub payload: String,
+    pub attempts: u32,
+}
+
+/// One feed's row for `wirewatch status`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct FeedStatus {
+    pub name: String,
+    pub url: String,
+    pub items: u64,
+    pub last_success: Option<String>,
+    pub last_error: Option<String>,
+    pub consecutive_failures: u32,
+    pub next_poll: Option<String>,
+}
+
+/// An item for the digest, with its rule matches.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DigestRow {
+    pub item_id: i64,
+    pub feed: String,
+    pub title: Option<String>,
+    pub link: Option<String>,
+    pub first_seen: DateTime<Utc>,
+    pub extraction_json: Option<String>,
+    /// (rule, severity, evidence JSON)
+    pub matches: Vec<(String, String, String)>,
+}
+
+pub(super) fn insert_item(
+    tx: &Transaction<'_>,
+    feed_id: i64,
+    item: &NewItem,
+    now: &str,
+) -> Result<Option<i64>, StoreError> {
+    let inserted = tx.execute(
+        "INSERT INTO items (feed_id, key, content_hash, guid, link, title, content, published, first_seen)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+         ON CONFLICT (feed_id, key) DO NOTHING",
+        params![
+            feed_id,
+            item.key,
+            item.content_hash,
+            item.guid,
+            item.link,
+            item.title,
+            item.content,
+            item.published.map(timestamp),
+            now
+        ],
+    )?;
+    if inserted == 0 {
+        return Ok(None);
+    }
+    let item_id = tx.last_insert_rowid();
+    tx.execute(
+        "INSERT INTO extractions (item_id, json, extracted_at) VALUES (?1, ?2, ?3)",
+        params![item_id, item.extraction_json, now],
+    )?;
+    Ok(Some(item_id))
+}
+
+/// Inserts a match and, unless the rule is cooling down, its outbox rows. Returns the
+/// number of outbox rows written.
+pub(super) fn insert_match(
+    tx: &Transaction<'_>,
+    item_id: i64,
+    m: &NewMatch,
+    now: DateTime<Utc>,
+) -> Result<usize, StoreError> {
+    let last_alert: Option<String> = tx
+        .query_row(
+            "SELECT MAX(matched_at) FROM matches WHERE rule = ?1 AND alerted = 1",
+            params![m.rule],
+            |r| r.get(0),
+        )
+        .optional()?
+        .flatten();
+    let cooling = last_alert
+        .and_then(|t| parse_timestamp(&t))
+        .zip(chrono::Duration::from_std(m.cooldown).ok())
+        .is_some_and(|(last, cooldown)| now < last + cooldown);
+    let alerted = !cooling && !m.deliveries.is_empty();
+    let stamp = timestamp(now);
+    let inserted = tx.execute(
+        "INSERT INTO matches (rule, item_id, severity, evidence, matched_at, alerted)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (rule, item_id) DO NOTHING",
+        params![m.rule, item_id, m.severity, m.evidence_json, stamp, alerted],
+    )?;
+    if inserted == 0 || !alerted {
+        return Ok(0);
+    }
+    let match_id = tx.last_insert_rowid();
+    for (channel, payload) in &m.deliveries {
+        tx.execute(
+            "INSERT INTO outbox (match_id, channel, payload, created_at, next_attempt)
+             VALUES (?1, ?2, ?3, ?4, ?4) ON CONFLICT (match_id, channel) DO NOTHING",
+            params![match_id, channel, payload, stamp],
+        )?;
+    }
+    Ok(m.deliveries.len())
+}
+
+pub(super) fn update_item(
+    tx: &Transaction<'_>,
+    feed_id: i64,
+    item: &UpdatedItem,
+    now: &str,
+) -> Result<usize, StoreError> {
+    let changed = tx.execute(
+        "UPDATE items SET content_hash = ?3, title = ?4, content = ?5, updated_at = ?6
+         WHERE feed_id = ?1 AND key = ?2 AND content_hash <> ?3",
+        params![feed_id, item.key, item.content_hash, item.title, item.content, now],
+    )?;
+    if changed > 0 {
+        tx.execute(
+            "UPDATE extractions SET json = ?3, extracted_at = ?4
+             WHERE item_id = (SELECT id FROM items WHERE feed_id = ?1 AND key = ?2)",
+            params![feed_id, item.key, item.extraction_json, now],
+        )?;
+    }
+    Ok(changed)
+}
+
+pub(super) fn due_outbox(
+    conn: &Connection,
+    now: DateTime<Utc>,
+    limit: usize,
+) -> Result<Vec<OutboxEntry>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, channel, payload, attempts FROM outbox
+         WHERE delivered_at IS NULL AND next_attempt <= ?1 ORDER BY id LIMIT ?2",
+    )?;
+    let rows = stmt.query_map(params![timestamp(now), limit as i64], |r| {
+        Ok(OutboxEntry {
+            id: r.get(0)?,
+            channel: r.get(1)?,
+            payload: r.get(2)?,
+            attempts: r.get(3)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub(super) fn statuses(conn: &Connection) -> Result<Vec<FeedStatus>, StoreError> {
+    let mut stmt = conn.prepare(
+        "SELECT f.name, f.url, (SELECT COUNT(*) FROM items i WHERE i.feed_id = f.id),
+                f.last_success, f.last_error, f.consecutive_failures, f.next_poll
+         FROM feeds f ORDER BY f.name",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(FeedStatus {
+            name: r.get(0)?,
+            url: r.get(1)?,
+            items: r.get::<_, i64>(2)? as u64,
+            last_success: r.get(3)?,
+            last_error: r.get(4)?,
+            consecutive_failures: r.get(5)?,
+            next_poll: r.get(6)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub(super) fn digest_rows(
+    conn: &Connection,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Vec<DigestRow>, StoreError> {
+    let mut items = conn.prepare(
+        "SELECT i.id, f.name, i.title, i.link, i.first_seen, e.json
+         FROM items i JOIN feeds f ON f.id = i.feed_id LEFT JOIN extractions e ON e.item_id = i.id
+         WHERE i.first_seen >= ?1 AND i.first_seen < ?2 ORDER BY i.first_seen, i.id",
+    )?;
+    let mut matches =
+        conn.prepare("SELECT rule, severity, evidence FROM matches WHERE item_id = ?1 ORDER BY rule")?;
+    let rows = items.query_map(params![timestamp(from), timestamp(to)], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, Option<String>>(2)?,
+            r.get::<_, Option<String>>(3)?,
+            r.get::<_, String>(4)?,
+            r.get::<_, Option<String>>(5)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (item_id, feed, title, link, first_seen, extraction_json) = row?;
+        let first_seen = parse_timestamp(&first_seen)
+            .ok_or_else(|| StoreError::Corrupt(format!("item {item_id} has time {first_seen}")))?;
+        let item_matches = matches
+            .query_map(params![item_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<Result<_, _>>()?;
+        out.push(DigestRow {
+            item_id,
+            feed,
+            title,
+            link,
+            first_seen,
+            extraction_json,
+            matches: item_matches,
+        });
+    }
+    Ok(out)
+}
