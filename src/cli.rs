@@ -129,7 +129,10 @@ impl From<crate::store::StoreError> for Failure {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(&cli);
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");
@@ -308,8 +311,12 @@ async fn read_source(source: &str) -> Result<String, Failure> {
             ..Default::default()
         };
         return match fetcher.fetch(&request).await {
-            Ok(crate::fetch::Fetched::Body { bytes, .. }) => Ok(String::from_utf8_lossy(&bytes).into_owned()),
-            Ok(crate::fetch::Fetched::NotModified) => Err(Failure::User(format!("{source} answered 304 Not Modified"))),
+            Ok(crate::fetch::Fetched::Body { bytes, .. }) => {
+                Ok(String::from_utf8_lossy(&bytes).into_owned())
+            }
+            Ok(crate::fetch::Fetched::NotModified) => {
+                Err(Failure::User(format!("{source} answered 304 Not Modified")))
+            }
             Err(e) => Err(Failure::User(format!("cannot fetch {source}: {e}"))),
         };
     }
@@ -323,7 +330,8 @@ async fn extract(explicit: Option<&Path>, source: &str, json: bool) -> Result<()
     let text = read_source(source).await?;
     let extraction = extractor.extract(&normalize::normalize(None, &text));
     if json {
-        let out = serde_json::to_string_pretty(&extraction).map_err(|e| Failure::Internal(e.to_string()))?;
+        let out = serde_json::to_string_pretty(&extraction)
+            .map_err(|e| Failure::Internal(e.to_string()))?;
         println!("{out}");
     } else {
         print!("{}", render_extraction(&extraction));
@@ -334,11 +342,22 @@ async fn extract(explicit: Option<&Path>, source: &str, json: bool) -> Result<()
 /// A readable summary of an extraction for terminals.
 pub fn render_extraction(x: &Extraction) -> String {
     let mut out = String::new();
-    out.push_str(&format!("language: {}  sentences: {}\n", x.lang, x.sentences.len()));
+    out.push_str(&format!(
+        "language: {}  sentences: {}\n",
+        x.lang,
+        x.sentences.len()
+    ));
     out.push_str("\nactors:\n");
     for a in &x.actors {
-        let forms: std::collections::BTreeSet<&str> = a.mentions.iter().map(|m| m.text.as_str()).collect();
-        out.push_str(&format!("  {:<10} {:<28} {:>3}×  ({})\n", a.id, a.name, a.count, forms.into_iter().collect::<Vec<_>>().join(", ")));
+        let forms: std::collections::BTreeSet<&str> =
+            a.mentions.iter().map(|m| m.text.as_str()).collect();
+        out.push_str(&format!(
+            "  {:<10} {:<28} {:>3}×  ({})\n",
+            a.id,
+            a.name,
+            a.count,
+            forms.into_iter().collect::<Vec<_>>().join(", ")
+        ));
     }
     out.push_str("\npeople:\n");
     for p in &x.people {
@@ -347,21 +366,45 @@ pub fn render_extraction(x: &Extraction) -> String {
             p.name,
             p.count,
             p.role.as_deref().unwrap_or("-"),
-            p.affiliation.as_deref().map(|a| format!(" [{a}]")).unwrap_or_default(),
-            p.sector.as_deref().map(|s| format!(" ({s})")).unwrap_or_default()
+            p.affiliation
+                .as_deref()
+                .map(|a| format!(" [{a}]"))
+                .unwrap_or_default(),
+            p.sector
+                .as_deref()
+                .map(|s| format!(" ({s})"))
+                .unwrap_or_default()
         ));
     }
     out.push_str("\nplaces:\n");
     for p in &x.places {
-        out.push_str(&format!("  {} {}×{}\n", p.name, p.count, p.country.as_deref().map(|c| format!(" ({c})")).unwrap_or_default()));
+        out.push_str(&format!(
+            "  {} {}×{}\n",
+            p.name,
+            p.count,
+            p.country
+                .as_deref()
+                .map(|c| format!(" ({c})"))
+                .unwrap_or_default()
+        ));
     }
     out.push_str("\ntopics:\n");
     for t in &x.topics {
-        out.push_str(&format!("  {:<22} {:.2}  evidence: {:?}\n", t.id, t.score, t.evidence));
+        out.push_str(&format!(
+            "  {:<22} {:.2}  evidence: {:?}\n",
+            t.id, t.score, t.evidence
+        ));
     }
     out.push_str("\nrelations:\n");
     for r in &x.relations {
-        out.push_str(&format!("  {} – {} {}{} (sentence {})\n", r.source, r.target, r.topic, if r.negated { " [negated]" } else { "" }, r.sentence));
+        out.push_str(&format!(
+            "  {} – {} {}{} (sentence {})\n",
+            r.source,
+            r.target,
+            r.topic,
+            if r.negated { " [negated]" } else { "" },
+            r.sentence
+        ));
     }
     out.push_str("\nquotes:\n");
     for q in &x.quotes {
@@ -374,15 +417,31 @@ async fn explain(explicit: Option<&Path>, only: Option<&str>, source: &str) -> R
     let config = load(explicit)?;
     if let Some(name) = only {
         if !config.rules.iter().any(|r| r.name == name) {
-            return Err(Failure::User(format!("no rule named `{name}` in {}", config.path.display())));
+            return Err(Failure::User(format!(
+                "no rule named `{name}` in {}",
+                config.path.display()
+            )));
         }
     }
     let text = read_source(source).await?;
     let extraction = config.extractor.extract(&normalize::normalize(None, &text));
-    let context = ItemContext { extraction: &extraction, feed: "", tags: &[] };
-    for rule in config.rules.iter().filter(|r| only.is_none_or(|n| n == r.name)) {
+    let context = ItemContext {
+        extraction: &extraction,
+        feed: "",
+        tags: &[],
+    };
+    for rule in config
+        .rules
+        .iter()
+        .filter(|r| only.is_none_or(|n| n == r.name))
+    {
         let verdict = rules::evaluate(&rule.expr, &context);
-        println!("{} {}  ({})", if verdict.fired { "FIRED  " } else { "no     " }, rule.name, rule.source);
+        println!(
+            "{} {}  ({})",
+            if verdict.fired { "FIRED  " } else { "no     " },
+            rule.name,
+            rule.source
+        );
         for term in rules::explain(&rule.expr, &context) {
             println!("    {} {}", if term.held { "✓" } else { "✗" }, term.term);
         }
@@ -412,11 +471,15 @@ fn status(explicit: Option<&Path>, json: bool) -> Result<(), Failure> {
     let store = crate::store::Store::open(&config.store_path)?;
     let statuses = store.statuses()?;
     if json {
-        let out = serde_json::to_string_pretty(&statuses).map_err(|e| Failure::Internal(e.to_string()))?;
+        let out = serde_json::to_string_pretty(&statuses)
+            .map_err(|e| Failure::Internal(e.to_string()))?;
         println!("{out}");
         return Ok(());
     }
-    println!("{:<28} {:>6} {:<25} {:>5}  {:<25} last error", "feed", "items", "last success", "fails", "next poll");
+    println!(
+        "{:<28} {:>6} {:<25} {:>5}  {:<25} last error",
+        "feed", "items", "last success", "fails", "next poll"
+    );
     for s in statuses {
         println!(
             "{:<28} {:>6} {:<25} {:>5}  {:<25} {}",

@@ -32,7 +32,12 @@ pub fn window_for(day: NaiveDate, digest: &Digest) -> DigestWindow {
             .timezone
             .from_local_datetime(&local)
             .earliest()
-            .or_else(|| digest.timezone.from_local_datetime(&(local + Duration::hours(1))).earliest())
+            .or_else(|| {
+                digest
+                    .timezone
+                    .from_local_datetime(&(local + Duration::hours(1)))
+                    .earliest()
+            })
             .map(|t| t.with_timezone(&Utc))
             .unwrap_or_else(|| Utc.from_utc_datetime(&local))
     };
@@ -76,7 +81,12 @@ pub fn write_digest(
             source,
         })?;
     let stories = rows.len();
-    store.record_digest(&window.day.to_string(), &path.display().to_string(), stories, now)?;
+    store.record_digest(
+        &window.day.to_string(),
+        &path.display().to_string(),
+        stories,
+        now,
+    )?;
     Ok(path)
 }
 
@@ -125,10 +135,11 @@ pub fn render_markdown(window: &DigestWindow, tz: &chrono_tz::Tz, rows: &[Digest
     let mut by_rule: BTreeMap<&str, Vec<(&Entry<'_>, &str, &str)>> = BTreeMap::new();
     for entry in &entries {
         for (rule, severity, evidence) in &entry.row.matches {
-            by_rule
-                .entry(rule.as_str())
-                .or_default()
-                .push((entry, severity.as_str(), evidence.as_str()));
+            by_rule.entry(rule.as_str()).or_default().push((
+                entry,
+                severity.as_str(),
+                evidence.as_str(),
+            ));
         }
     }
     if by_rule.is_empty() {
@@ -143,9 +154,11 @@ pub fn render_markdown(window: &DigestWindow, tz: &chrono_tz::Tz, rows: &[Digest
             if matched.len() == 1 { "" } else { "s" }
         ));
         for (entry, _, evidence) in matched {
+            // The key sentence: the first evidence that is not just the title again.
+            let title = entry.row.title.as_deref().map(str::trim);
             let key: Option<String> = serde_json::from_str::<Vec<String>>(evidence)
                 .ok()
-                .and_then(|e| e.into_iter().next());
+                .and_then(|e| e.into_iter().find(|s| Some(s.trim()) != title));
             push_item(&mut out, entry, key.as_deref(), &local);
         }
     }
@@ -154,10 +167,18 @@ pub fn render_markdown(window: &DigestWindow, tz: &chrono_tz::Tz, rows: &[Digest
     out
 }
 
-fn push_item(out: &mut String, entry: &Entry<'_>, key_sentence: Option<&str>, local: &impl Fn(DateTime<Utc>) -> String) {
+fn push_item(
+    out: &mut String,
+    entry: &Entry<'_>,
+    key_sentence: Option<&str>,
+    local: &impl Fn(DateTime<Utc>) -> String,
+) {
     let title = escape(entry.row.title.as_deref().unwrap_or("(untitled)"));
     match entry.row.link.as_deref().filter(|l| is_web_link(l)) {
-        Some(link) => out.push_str(&format!("### [{title}](<{}>)\n\n", link.replace(['<', '>', ' '], ""))),
+        Some(link) => out.push_str(&format!(
+            "### [{title}](<{}>)\n\n",
+            link.replace(['<', '>', ' '], "")
+        )),
         None => out.push_str(&format!("### {title}\n\n")),
     }
     out.push_str(&format!(
@@ -218,8 +239,15 @@ fn push_top_actors(out: &mut String, entries: &[Entry<'_>]) {
         return;
     }
     let mut ranked: Vec<_> = counts.into_iter().collect();
-    ranked.sort_by(|a, b| b.1 .1.cmp(&a.1 .1).then(b.1 .0.cmp(&a.1 .0)).then(a.0.cmp(&b.0)));
-    out.push_str("## Most mentioned actors\n\n| actor | items | mentions |\n| --- | ---: | ---: |\n");
+    ranked.sort_by(|a, b| {
+        b.1 .1
+            .cmp(&a.1 .1)
+            .then(b.1 .0.cmp(&a.1 .0))
+            .then(a.0.cmp(&b.0))
+    });
+    out.push_str(
+        "## Most mentioned actors\n\n| actor | items | mentions |\n| --- | ---: | ---: |\n",
+    );
     for (name, (mentions, items)) in ranked.into_iter().take(10) {
         out.push_str(&format!("| {} | {items} | {mentions} |\n", escape(&name)));
     }
@@ -235,7 +263,8 @@ pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
-            '\\' | '`' | '*' | '_' | '{' | '}' | '[' | ']' | '(' | ')' | '#' | '+' | '!' | '|' | '~' => {
+            '\\' | '`' | '*' | '_' | '{' | '}' | '[' | ']' | '(' | ')' | '#' | '+' | '!' | '|'
+            | '~' => {
                 out.push('\\');
                 out.push(c);
             }
@@ -278,6 +307,9 @@ mod tests {
 
     #[test]
     fn escape_neutralises_markup() {
-        assert_eq!(escape("<script>x</script> [a](javascript:b)"), "&lt;script&gt;x&lt;/script&gt; \\[a\\]\\(javascript:b\\)");
+        assert_eq!(
+            escape("<script>x</script> [a](javascript:b)"),
+            "&lt;script&gt;x&lt;/script&gt; \\[a\\]\\(javascript:b\\)"
+        );
     }
 }

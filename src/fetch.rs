@@ -5,7 +5,9 @@
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use reqwest::header::{HeaderMap, ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED, RETRY_AFTER};
+use reqwest::header::{
+    HeaderMap, ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED, RETRY_AFTER,
+};
 use reqwest::StatusCode;
 
 use crate::config::Poll;
@@ -94,7 +96,8 @@ impl Fetcher {
 
     /// Fetches one URL.
     pub async fn fetch(&self, request: &FetchRequest) -> Result<Fetched, FetchError> {
-        let url = url::Url::parse(&request.url).map_err(|_| FetchError::Unsupported(request.url.clone()))?;
+        let url = url::Url::parse(&request.url)
+            .map_err(|_| FetchError::Unsupported(request.url.clone()))?;
         match url.scheme() {
             "file" => self.fetch_file(&url).await,
             "http" | "https" => self.fetch_http(request).await,
@@ -112,12 +115,16 @@ impl Fetcher {
         };
         let meta = tokio::fs::metadata(&path).await.map_err(file_error)?;
         if meta.len() > self.max_body {
-            return Err(FetchError::TooLarge { limit: self.max_body });
+            return Err(FetchError::TooLarge {
+                limit: self.max_body,
+            });
         }
-        let bytes = tokio::fs::read(&path).await.map_err(|source| FetchError::File {
-            path: path.display().to_string(),
-            source,
-        })?;
+        let bytes = tokio::fs::read(&path)
+            .await
+            .map_err(|source| FetchError::File {
+                path: path.display().to_string(),
+                source,
+            })?;
         Ok(Fetched::Body {
             bytes,
             etag: None,
@@ -145,7 +152,9 @@ impl Fetcher {
             });
         }
         if response.content_length().is_some_and(|n| n > self.max_body) {
-            return Err(FetchError::TooLarge { limit: self.max_body });
+            return Err(FetchError::TooLarge {
+                limit: self.max_body,
+            });
         }
         let etag = header(response.headers(), ETAG);
         let last_modified = header(response.headers(), LAST_MODIFIED);
@@ -154,7 +163,9 @@ impl Fetcher {
         while let Some(chunk) = stream.next().await {
             let chunk = chunk.map_err(network_error)?;
             if bytes.len() as u64 + chunk.len() as u64 > self.max_body {
-                return Err(FetchError::TooLarge { limit: self.max_body });
+                return Err(FetchError::TooLarge {
+                    limit: self.max_body,
+                });
             }
             bytes.extend_from_slice(&chunk);
         }
@@ -195,5 +206,7 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
         return Some(Duration::from_secs(seconds));
     }
     let date = chrono::DateTime::parse_from_rfc2822(value).ok()?;
-    (date.with_timezone(&chrono::Utc) - chrono::Utc::now()).to_std().ok()
+    (date.with_timezone(&chrono::Utc) - chrono::Utc::now())
+        .to_std()
+        .ok()
 }

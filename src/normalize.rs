@@ -154,9 +154,33 @@ const SKIPPED: &[&str] = &[
 
 /// Elements that start a new paragraph.
 const BLOCKS: &[&str] = &[
-    "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table",
-    "blockquote", "section", "article", "pre", "header", "figure", "figcaption", "dd", "dt",
-    "dl", "hr", "main", "address",
+    "p",
+    "div",
+    "br",
+    "li",
+    "ul",
+    "ol",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "tr",
+    "table",
+    "blockquote",
+    "section",
+    "article",
+    "pre",
+    "header",
+    "figure",
+    "figcaption",
+    "dd",
+    "dt",
+    "dl",
+    "hr",
+    "main",
+    "address",
 ];
 
 /// Converts HTML to text with one paragraph per line. Entities are decoded by the HTML

@@ -17,7 +17,9 @@ pub enum SinkError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("desktop notification failed: {0}; is a notification server running on the session D-Bus?")]
+    #[error(
+        "desktop notification failed: {0}; is a notification server running on the session D-Bus?"
+    )]
     Desktop(String),
     #[error("webhook `{name}` failed: {message}")]
     Webhook { name: String, message: String },
@@ -121,7 +123,10 @@ impl SinkSet {
                     _ => "3",
                 };
                 let mut r = request
-                    .header("Title", header_safe(&format!("{}: {}", alert.rule, alert.title)))
+                    .header(
+                        "Title",
+                        header_safe(&format!("{}: {}", alert.rule, alert.title)),
+                    )
                     .header("Priority", priority)
                     .body(alert.summary());
                 if let Some(link) = &alert.link {
@@ -149,7 +154,12 @@ impl SinkSet {
 /// Chat text: plain, so that Slack or Matrix markup in a feed title does nothing.
 fn chat_text(alert: &Alert) -> String {
     let neutral = |s: &str| s.replace(['<', '>', '&'], " ");
-    let mut text = format!("[{}] {}: {}", alert.severity, alert.rule, neutral(&alert.title));
+    let mut text = format!(
+        "[{}] {}: {}",
+        alert.severity,
+        alert.rule,
+        neutral(&alert.title)
+    );
     if let Some(link) = &alert.link {
         text.push_str(&format!("\n{}", neutral(link)));
     }

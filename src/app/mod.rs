@@ -127,7 +127,11 @@ fn process_feed(
                 updated_items: Vec::new(),
             })
         }
-        Ok(Fetched::Body { bytes, etag, last_modified }) => (bytes, etag, last_modified),
+        Ok(Fetched::Body {
+            bytes,
+            etag,
+            last_modified,
+        }) => (bytes, etag, last_modified),
     };
     let parsed = match parse_feed(&bytes) {
         Ok(parsed) => parsed,
@@ -141,7 +145,10 @@ fn process_feed(
         feed_id: state.id,
         now,
         next_poll: after(feed.interval),
-        outcome: PollOutcome::Fetched { etag, last_modified },
+        outcome: PollOutcome::Fetched {
+            etag,
+            last_modified,
+        },
         new_items,
         updated_items,
     })

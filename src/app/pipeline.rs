@@ -35,7 +35,11 @@ pub fn keyed_items(parsed: &ParsedFeed) -> Vec<(String, &FeedItem)> {
 
 /// The document of an item: its title as the first paragraph, then its content.
 pub fn document_of(item: &FeedItem) -> Document {
-    let title = item.title.as_deref().map(str::trim).filter(|t| !t.is_empty());
+    let title = item
+        .title
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty());
     let body = match title {
         None => item.content.clone(),
         Some(title) if normalize::looks_like_html(&item.content) => {
@@ -104,7 +108,11 @@ pub fn match_rules(
         tags: &feed.tags,
     };
     let mut matches = Vec::new();
-    for rule in config.rules.iter().filter(|r| r.applies_to(&feed.name, &feed.tags)) {
+    for rule in config
+        .rules
+        .iter()
+        .filter(|r| r.applies_to(&feed.name, &feed.tags))
+    {
         let verdict = evaluate(&rule.expr, &context);
         if !verdict.fired {
             continue;

@@ -106,7 +106,7 @@ fn build(
             None
         }
     };
-    let store_path = base.join(raw.store.path.as_deref().unwrap_or("wirewatch.db"));
+    let store_path = join_clean(base, raw.store.path.as_deref().unwrap_or("wirewatch.db"));
     let retention = raw
         .store
         .retention
@@ -186,7 +186,7 @@ fn feed_url(value: &Spanned<String>, base: &Path, errors: &mut ErrorSink<'_>) ->
     let text = value.get_ref().trim();
     let parsed = match text.strip_prefix("file:") {
         Some(rest) if !rest.starts_with('/') => {
-            let absolute = absolute(&base.join(rest));
+            let absolute = absolute(&join_clean(base, rest));
             url::Url::from_file_path(&absolute).map_err(|_| url::ParseError::RelativeUrlWithoutBase)
         }
         _ => url::Url::parse(text),
@@ -212,6 +212,30 @@ fn feed_url(value: &Spanned<String>, base: &Path, errors: &mut ErrorSink<'_>) ->
     }
 }
 
+/// `base/relative` with `.` and `..` resolved lexically, so paths print the way a person
+/// would write them.
+fn join_clean(base: &Path, relative: &str) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in base.join(relative).components() {
+        match part {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir
+                if matches!(
+                    out.components().next_back(),
+                    Some(std::path::Component::Normal(_))
+                ) =>
+            {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    if out.as_os_str().is_empty() {
+        out.push(".");
+    }
+    out
+}
+
 fn absolute(path: &Path) -> PathBuf {
     if path.is_absolute() {
         return path.to_path_buf();
@@ -232,7 +256,7 @@ fn compile_feeds(
     for feed in raw {
         let url = feed_url(&feed.url, base, errors);
         let interval = match &feed.interval {
-            Some(d) => duration(d, errors).map(|d| {
+            Some(d) => duration(d, errors).inspect(|d| {
                 if d.is_zero() {
                     errors.at(
                         d_span(feed),
@@ -240,7 +264,6 @@ fn compile_feeds(
                         Some("use something like \"30m\"".into()),
                     );
                 }
-                d
             }),
             None => Some(poll.default_interval),
         };
@@ -323,7 +346,7 @@ fn compile_sinks(raw: &raw::SinksConfig, base: &Path, errors: &mut ErrorSink<'_>
         jsonl: raw
             .jsonl
             .as_ref()
-            .map(|j| base.join(j.path.as_deref().unwrap_or("alerts.jsonl"))),
+            .map(|j| join_clean(base, j.path.as_deref().unwrap_or("alerts.jsonl"))),
         log: raw.log.as_ref().is_none_or(|l| l.enabled),
     }
 }
@@ -336,15 +359,16 @@ fn compile_digest(
 ) -> Digest {
     let at = match &raw.at {
         None => chrono::NaiveTime::from_hms_opt(7, 0, 0).expect("valid time"),
-        Some(at) => chrono::NaiveTime::parse_from_str(at.get_ref().trim(), "%H:%M")
-            .unwrap_or_else(|_| {
+        Some(at) => {
+            chrono::NaiveTime::parse_from_str(at.get_ref().trim(), "%H:%M").unwrap_or_else(|_| {
                 errors.at(
                     at.span(),
                     format!("invalid digest time `{}`", at.get_ref()),
                     Some("use 24-hour HH:MM, like \"07:00\"".into()),
                 );
                 chrono::NaiveTime::MIN
-            }),
+            })
+        }
     };
     let timezone = match &raw.timezone {
         None => system_timezone(),
@@ -358,7 +382,7 @@ fn compile_digest(
         }),
     };
     let dir = match &raw.dir {
-        Some(dir) => base.join(dir),
+        Some(dir) => join_clean(base, dir),
         None => store_path
             .parent()
             .unwrap_or(Path::new("."))
@@ -403,9 +427,10 @@ fn compile_rules(
             Ok(expr) => Some(expr),
             Err(e) => {
                 let at = string_content_start(source, rule.expr.span()) + e.offset;
+                let snippet = e.snippet(rule.expr.get_ref()).replace('\n', "\n    ");
                 errors.at(
                     at..at,
-                    format!("in rule `{name}`: {}", e.message),
+                    format!("in rule `{name}`: {}\n    {snippet}", e.message),
                     e.help.clone(),
                 );
                 None
@@ -461,7 +486,10 @@ fn compile_actions(
         let parsed = match text {
             "desktop" => Ok(Action::Desktop),
             "jsonl" if sinks.jsonl.is_some() => Ok(Action::Jsonl),
-            "jsonl" => Err(("the [sinks.jsonl] table is missing", "add [sinks.jsonl] with a `path`".to_string())),
+            "jsonl" => Err((
+                "the [sinks.jsonl] table is missing",
+                "add [sinks.jsonl] with a `path`".to_string(),
+            )),
             "log" => Ok(Action::Log),
             "digest" => Ok(Action::DigestOnly),
             _ => match text.strip_prefix("webhook:") {

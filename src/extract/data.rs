@@ -31,7 +31,10 @@ pub const BUILTIN_FILES: &[(&str, &str)] = &[
         "config/gazetteer/roles.toml",
         include_str!("../../config/gazetteer/roles.toml"),
     ),
-    ("config/topics.toml", include_str!("../../config/topics.toml")),
+    (
+        "config/topics.toml",
+        include_str!("../../config/topics.toml"),
+    ),
 ];
 
 /// One data file: any of the tables below, each optional.

@@ -124,7 +124,9 @@ impl GazetteerBuilder {
         let id = config.id.get_ref().trim().to_string();
         let index = match self.actors.iter().position(|a| a.id == id) {
             Some(i) => {
-                self.actors[i].context.extend(config.context.iter().cloned());
+                self.actors[i]
+                    .context
+                    .extend(config.context.iter().cloned());
                 i
             }
             None => {

@@ -106,7 +106,9 @@ impl Extractor {
             .gazetteer
             .scan(&doc.text)
             .into_iter()
-            .filter(|h| !doc.is_boilerplate(h.range.start) && doc.sentence_at(h.range.start).is_some())
+            .filter(|h| {
+                !doc.is_boilerplate(h.range.start) && doc.sentence_at(h.range.start).is_some()
+            })
             .collect();
         self.gazetteer.confirm_ambiguous(&doc.text, &mut hits);
         let people = people::find_people(doc, &hits, &self.gazetteer, &self.roles);

@@ -225,7 +225,9 @@ fn topics_of(
     for (i, sentence) in scores.iter().enumerate() {
         for &(topic, score) in &sentence.plain {
             sums[topic] += score;
-            facts[i].topics.push((lexicon.topics[topic].id.clone(), score));
+            facts[i]
+                .topics
+                .push((lexicon.topics[topic].id.clone(), score));
             if score >= EVIDENCE_SCORE {
                 evidence[topic].push((i, score));
             }

@@ -30,29 +30,185 @@ pub struct Person {
 
 /// Capitalised words that begin sentences or phrases but never names.
 const NOT_NAMES: &[&str] = &[
-    "The", "A", "An", "In", "On", "At", "By", "For", "From", "With", "While", "When", "After",
-    "Before", "As", "But", "And", "Or", "If", "It", "He", "She", "They", "We", "I", "This",
-    "That", "These", "Those", "There", "His", "Her", "Their", "Its", "Our", "According", "Monday",
-    "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February",
-    "March", "April", "May", "June", "July", "August", "September", "October", "November",
-    "December", "Mr", "Mrs", "Ms", "Mr.", "Mrs.", "Ms.", "Officials", "Analysts", "Experts",
-    "Meanwhile", "However", "Also", "Still", "Yet", "Some", "Many", "Most", "Several", "Other",
-    "Both", "Despite", "Although", "Since", "Under", "Over", "Between", "Among", "During",
-    "Why", "What", "How", "Who", "Where", "Which", "Now", "Then", "Today", "Yesterday",
-    "Tomorrow", "Last", "Next", "New", "Former", "Deputy", "Senior", "Chief", "Acting", "Vice",
-    "Security", "Council", "Ministry", "Department", "Command", "Forces", "Army", "Navy",
-    "Party", "University", "Institute", "Agency", "Committee", "Commission", "Union", "Bank",
-    "Court", "House", "Office", "Islands", "Island", "Sea", "Strait", "Peninsula", "Province",
-    "State", "States", "Republic", "Kingdom", "Government", "Parliament", "Congress", "Senate",
-    "Foreign", "Defense", "Defence", "Home", "Interior", "Finance", "Minister", "Secretary",
-    "President", "Premier", "Chancellor", "Prime", "General", "Admiral", "Professor",
+    "The",
+    "A",
+    "An",
+    "In",
+    "On",
+    "At",
+    "By",
+    "For",
+    "From",
+    "With",
+    "While",
+    "When",
+    "After",
+    "Before",
+    "As",
+    "But",
+    "And",
+    "Or",
+    "If",
+    "It",
+    "He",
+    "She",
+    "They",
+    "We",
+    "I",
+    "This",
+    "That",
+    "These",
+    "Those",
+    "There",
+    "His",
+    "Her",
+    "Their",
+    "Its",
+    "Our",
+    "According",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "Mr",
+    "Mrs",
+    "Ms",
+    "Mr.",
+    "Mrs.",
+    "Ms.",
+    "Officials",
+    "Analysts",
+    "Experts",
+    "Meanwhile",
+    "However",
+    "Also",
+    "Still",
+    "Yet",
+    "Some",
+    "Many",
+    "Most",
+    "Several",
+    "Other",
+    "Both",
+    "Despite",
+    "Although",
+    "Since",
+    "Under",
+    "Over",
+    "Between",
+    "Among",
+    "During",
+    "Why",
+    "What",
+    "How",
+    "Who",
+    "Where",
+    "Which",
+    "Now",
+    "Then",
+    "Today",
+    "Yesterday",
+    "Tomorrow",
+    "Last",
+    "Next",
+    "New",
+    "Former",
+    "Deputy",
+    "Senior",
+    "Chief",
+    "Acting",
+    "Vice",
+    "Security",
+    "Council",
+    "Ministry",
+    "Department",
+    "Command",
+    "Forces",
+    "Army",
+    "Navy",
+    "Party",
+    "University",
+    "Institute",
+    "Agency",
+    "Committee",
+    "Commission",
+    "Union",
+    "Bank",
+    "Court",
+    "House",
+    "Office",
+    "Islands",
+    "Island",
+    "Sea",
+    "Strait",
+    "Peninsula",
+    "Province",
+    "State",
+    "States",
+    "Republic",
+    "Kingdom",
+    "Government",
+    "Parliament",
+    "Congress",
+    "Senate",
+    "Foreign",
+    "Defense",
+    "Defence",
+    "Home",
+    "Interior",
+    "Finance",
+    "Minister",
+    "Secretary",
+    "President",
+    "Premier",
+    "Chancellor",
+    "Prime",
+    "General",
+    "Admiral",
+    "Professor",
 ];
 
 /// Verbs of saying that mark the name next to them as a person.
 const REPORTING: &[&str] = &[
-    "said", "says", "told", "added", "argued", "noted", "warned", "stated", "explained",
-    "suggested", "insisted", "stressed", "claimed", "wrote", "asked", "replied", "commented",
-    "believes", "thinks", "indicated", "highlighted", "pointed", "criticized", "criticised",
+    "said",
+    "says",
+    "told",
+    "added",
+    "argued",
+    "noted",
+    "warned",
+    "stated",
+    "explained",
+    "suggested",
+    "insisted",
+    "stressed",
+    "claimed",
+    "wrote",
+    "asked",
+    "replied",
+    "commented",
+    "believes",
+    "thinks",
+    "indicated",
+    "highlighted",
+    "pointed",
+    "criticized",
+    "criticised",
 ];
 
 /// Small words inside names ("Ursula von der Leyen", "Osama bin Laden").
@@ -62,9 +218,25 @@ const PARTICLES: &[&str] = &[
 
 /// Words that end an institution's name ("Komazawa University").
 const INSTITUTIONS: &[&str] = &[
-    "University", "Institute", "College", "School", "Center", "Centre", "Foundation",
-    "Council", "Agency", "Ministry", "Academy", "Command", "Service", "Party", "Group",
-    "Corporation", "Bank", "Fund", "Forum",
+    "University",
+    "Institute",
+    "College",
+    "School",
+    "Center",
+    "Centre",
+    "Foundation",
+    "Council",
+    "Agency",
+    "Ministry",
+    "Academy",
+    "Command",
+    "Service",
+    "Party",
+    "Group",
+    "Corporation",
+    "Bank",
+    "Fund",
+    "Forum",
 ];
 
 /// Splits a sentence of `doc` into word tokens. Dots stay on initials and on known title
@@ -115,7 +287,9 @@ fn trim_inner_end(slice: &str, start: usize, mut end: usize) -> usize {
 fn capitalised(word: &str) -> bool {
     let mut chars = word.chars();
     chars.next().is_some_and(char::is_uppercase)
-        && (word.chars().count() == 1 || word.chars().skip(1).any(char::is_lowercase) || word.ends_with('.'))
+        && (word.chars().count() == 1
+            || word.chars().skip(1).any(char::is_lowercase)
+            || word.ends_with('.'))
 }
 
 fn possessive_stem(word: &str) -> &str {
@@ -125,23 +299,38 @@ fn possessive_stem(word: &str) -> &str {
 }
 
 /// Finds the people of a document.
-pub fn find_people(doc: &Document, hits: &[Hit], gazetteer: &Gazetteer, roles: &Roles) -> Vec<Person> {
+pub fn find_people(
+    doc: &Document,
+    hits: &[Hit],
+    gazetteer: &Gazetteer,
+    roles: &Roles,
+) -> Vec<Person> {
     let mut people: Vec<Person> = Vec::new();
     let covered = |range: &Range<usize>| {
-        hits.iter()
-            .any(|h| h.range.start < range.end && range.start < h.range.end && !matches!(h.target, Target::Official(_)))
+        hits.iter().any(|h| {
+            h.range.start < range.end
+                && range.start < h.range.end
+                && !matches!(h.target, Target::Official(_))
+        })
     };
     for hit in hits {
         if let Target::Official(o) = hit.target {
             let official = &gazetteer.officials[o];
             let actor = &gazetteer.actors[official.actor];
-            add_person(&mut people, Person {
-                name: official.name.clone(),
-                role: official.role.clone(),
-                affiliation: Some(actor.id.clone()),
-                sector: official.role.as_deref().and_then(|r| roles.sector_of(r)).map(str::to_string),
-                mentions: vec![hit.range.clone()],
-            });
+            add_person(
+                &mut people,
+                Person {
+                    name: official.name.clone(),
+                    role: official.role.clone(),
+                    affiliation: Some(actor.id.clone()),
+                    sector: official
+                        .role
+                        .as_deref()
+                        .and_then(|r| roles.sector_of(r))
+                        .map(str::to_string),
+                    mentions: vec![hit.range.clone()],
+                },
+            );
         }
     }
     for sentence in &doc.sentences {
@@ -156,12 +345,26 @@ pub fn find_people(doc: &Document, hits: &[Hit], gazetteer: &Gazetteer, roles: &
             let title = title_before(&toks, i, roles);
             let appositive = appositive_after(doc, &toks, end, sentence, hits, gazetteer, roles);
             let reporting = reporting_near(&toks, i, end);
-            let known = people.iter().any(|p| p.name == doc.text[name_range.clone()]);
+            let known = people
+                .iter()
+                .any(|p| p.name == doc.text[name_range.clone()]);
             if title.is_some() || appositive.is_some() || reporting || known {
                 let name = doc.text[name_range.clone()].to_string();
                 let (role, affiliation) = describe(title, appositive);
-                let sector = role.as_deref().and_then(|r| roles.sector_of(r)).map(str::to_string);
-                add_person(&mut people, Person { name, role, affiliation, sector, mentions: vec![name_range] });
+                let sector = role
+                    .as_deref()
+                    .and_then(|r| roles.sector_of(r))
+                    .map(str::to_string);
+                add_person(
+                    &mut people,
+                    Person {
+                        name,
+                        role,
+                        affiliation,
+                        sector,
+                        mentions: vec![name_range],
+                    },
+                );
             }
             i = end;
         }
@@ -171,9 +374,17 @@ pub fn find_people(doc: &Document, hits: &[Hit], gazetteer: &Gazetteer, roles: &
 }
 
 /// The end (exclusive) of a run of 2–4 name words starting at `i`, if one starts there.
-fn name_run(toks: &[Token<'_>], i: usize, covered: &impl Fn(&Range<usize>) -> bool) -> Option<usize> {
+fn name_run(
+    toks: &[Token<'_>],
+    i: usize,
+    covered: &impl Fn(&Range<usize>) -> bool,
+) -> Option<usize> {
     let first = toks[i].text;
-    if !capitalised(first) || NOT_NAMES.contains(&first) || first.ends_with('.') && first.len() > 2 || covered(&toks[i].range) {
+    if !capitalised(first)
+        || NOT_NAMES.contains(&first)
+        || first.ends_with('.') && first.len() > 2
+        || covered(&toks[i].range)
+    {
         return None;
     }
     let mut end = i + 1;
@@ -183,13 +394,15 @@ fn name_run(toks: &[Token<'_>], i: usize, covered: &impl Fn(&Range<usize>) -> bo
         if !adjacent {
             break;
         }
-        if capitalised(t.text) && !NOT_NAMES.contains(&possessive_stem(t.text)) && !covered(&t.range) {
-            end += 1;
-        } else if PARTICLES.contains(&t.text) && toks.get(end + 1).is_some_and(|n| capitalised(n.text)) {
-            end += 1;
-        } else {
+        let name_word = capitalised(t.text)
+            && !NOT_NAMES.contains(&possessive_stem(t.text))
+            && !covered(&t.range);
+        let particle =
+            PARTICLES.contains(&t.text) && toks.get(end + 1).is_some_and(|n| capitalised(n.text));
+        if !(name_word || particle) {
             break;
         }
+        end += 1;
     }
     // A possessive ends the name: "Paparo’s view".
     let words = end - i;
@@ -236,12 +449,23 @@ fn appositive_after(
 ) -> Option<Appositive> {
     let after_name = toks.get(end - 1)?.range.end;
     let rest = &doc.text[after_name..sentence.end];
-    if let Some(inst) = rest.strip_prefix(" from ").or_else(|| rest.strip_prefix(" of ")).or_else(|| rest.strip_prefix(" at ")) {
-        let words: Vec<&str> = inst.split_whitespace().take_while(|w| capitalised(w.trim_end_matches([',', '.']))).take(6).collect();
+    if let Some(inst) = rest
+        .strip_prefix(" from ")
+        .or_else(|| rest.strip_prefix(" of "))
+        .or_else(|| rest.strip_prefix(" at "))
+    {
+        let words: Vec<&str> = inst
+            .split_whitespace()
+            .take_while(|w| capitalised(w.trim_end_matches([',', '.'])))
+            .take(6)
+            .collect();
         let name = words.join(" ");
         let name = name.trim_end_matches([',', '.']);
         if INSTITUTIONS.iter().any(|w| name.ends_with(w)) {
-            return Some(Appositive { role: None, affiliation: Some(name.to_string()) });
+            return Some(Appositive {
+                role: None,
+                affiliation: Some(name.to_string()),
+            });
         }
     }
     let body = rest.strip_prefix(", ")?;
@@ -261,8 +485,13 @@ fn appositive_after(
     // Secretary of State") is dropped from the role.
     let mut affiliation = None;
     let mut role = phrase.to_string();
-    for hit in hits.iter().filter(|h| phrase_range.contains(&h.range.start)) {
-        let Target::Actor(a) = hit.target else { continue };
+    for hit in hits
+        .iter()
+        .filter(|h| phrase_range.contains(&h.range.start))
+    {
+        let Target::Actor(a) = hit.target else {
+            continue;
+        };
         affiliation.get_or_insert_with(|| gazetteer.actors[a].id.clone());
         if hit.range.start == phrase_start {
             role = doc.text[hit.range.end..phrase_range.end].trim().to_string();
@@ -275,19 +504,27 @@ fn appositive_after(
             }
         }
     }
-    Some(Appositive { role: Some(role), affiliation })
+    Some(Appositive {
+        role: Some(role),
+        affiliation,
+    })
 }
 
 fn reporting_near(toks: &[Token<'_>], start: usize, end: usize) -> bool {
     let after = toks.get(end).map(|t| t.text.to_lowercase());
     let before = start.checked_sub(1).map(|k| toks[k].text.to_lowercase());
-    let according = start >= 2 && toks[start - 2].text.eq_ignore_ascii_case("according") && toks[start - 1].text == "to";
+    let according = start >= 2
+        && toks[start - 2].text.eq_ignore_ascii_case("according")
+        && toks[start - 1].text == "to";
     after.is_some_and(|w| REPORTING.contains(&w.as_str()))
         || before.is_some_and(|w| REPORTING.contains(&w.as_str()))
         || according
 }
 
-fn describe(title: Option<String>, appositive: Option<Appositive>) -> (Option<String>, Option<String>) {
+fn describe(
+    title: Option<String>,
+    appositive: Option<Appositive>,
+) -> (Option<String>, Option<String>) {
     match appositive {
         Some(a) => (a.role.or(title), a.affiliation),
         None => (title, None),
@@ -319,12 +556,25 @@ fn add_person(people: &mut Vec<Person>, person: Person) {
 fn add_surname_mentions(doc: &Document, people: &mut [Person]) {
     let surnames: Vec<Option<String>> = people
         .iter()
-        .map(|p| p.name.split_whitespace().last().map(str::to_string).filter(|s| s.chars().count() > 2))
+        .map(|p| {
+            p.name
+                .split_whitespace()
+                .last()
+                .map(str::to_string)
+                .filter(|s| s.chars().count() > 2)
+        })
         .collect();
     for (k, person) in people.iter_mut().enumerate() {
-        let Some(surname) = &surnames[k] else { continue };
+        let Some(surname) = &surnames[k] else {
+            continue;
+        };
         // A surname two people share counts for neither.
-        if surnames.iter().filter(|s| s.as_ref() == Some(surname)).count() > 1 {
+        if surnames
+            .iter()
+            .filter(|s| s.as_ref() == Some(surname))
+            .count()
+            > 1
+        {
             continue;
         }
         let first = person.mentions.iter().map(|m| m.start).min().unwrap_or(0);
@@ -333,7 +583,10 @@ fn add_surname_mentions(doc: &Document, people: &mut [Person]) {
             for (i, _) in slice.match_indices(surname.as_str()) {
                 let range = sentence.start + i..sentence.start + i + surname.len();
                 if range.start < first
-                    || person.mentions.iter().any(|m| m.start <= range.start && range.end <= m.end)
+                    || person
+                        .mentions
+                        .iter()
+                        .any(|m| m.start <= range.start && range.end <= m.end)
                     || !super::gazetteer::at_word_boundaries(&doc.text, &range)
                 {
                     continue;

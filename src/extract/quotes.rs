@@ -46,7 +46,10 @@ pub fn find_quotes(doc: &Document, people: &[Person]) -> Vec<Quote> {
         }
         if let Some(speaker) = speaker_of(doc, &span, people) {
             let text = inner.trim_end_matches([',', '.']).to_string();
-            if !quotes.iter().any(|q: &Quote| q.text == text && q.speaker == speaker) {
+            if !quotes
+                .iter()
+                .any(|q: &Quote| q.text == text && q.speaker == speaker)
+            {
                 quotes.push(Quote { speaker, text });
             }
         }
@@ -78,9 +81,16 @@ fn speaker_of(doc: &Document, span: &Range<usize>, people: &[Person]) -> Option<
         return Some(person.name.clone());
     }
     let tail = doc.text[span.end..range.end].to_lowercase();
-    let pronoun = ["he said", "she said", "he added", "she added", "he told", "she told"]
-        .iter()
-        .any(|p| tail.contains(p));
+    let pronoun = [
+        "he said",
+        "she said",
+        "he added",
+        "she added",
+        "he told",
+        "she told",
+    ]
+    .iter()
+    .any(|p| tail.contains(p));
     if pronoun {
         return people
             .iter()

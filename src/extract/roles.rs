@@ -43,8 +43,10 @@ impl Roles {
         // "Deputy Foreign Minister", "US Secretary": a known title at the end of the phrase,
         // with a qualifier before it.
         phrase.split_once(' ').is_some_and(|(qualifier, rest)| {
-            matches!(qualifier, "deputy" | "former" | "acting" | "vice" | "senior" | "chief")
-                && self.titles.contains(rest)
+            matches!(
+                qualifier,
+                "deputy" | "former" | "acting" | "vice" | "senior" | "chief"
+            ) && self.titles.contains(rest)
         })
     }
 

@@ -217,7 +217,10 @@ mod tests {
 
     #[test]
     fn words_inside_other_words_do_not_match() {
-        assert!(lexicon().score_sentence("Embargoes? unsanctioned.").plain.is_empty());
+        assert!(lexicon()
+            .score_sentence("Embargoes? unsanctioned.")
+            .plain
+            .is_empty());
     }
 
     #[test]

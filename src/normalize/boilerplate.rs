@@ -67,7 +67,8 @@ mod tests {
 
     #[test]
     fn author_block_at_the_end_is_boilerplate() {
-        let text = "Real news sentence.\nAuthor\n-\nJane Roe is a reporter at Example.\nView all posts";
+        let text =
+            "Real news sentence.\nAuthor\n-\nJane Roe is a reporter at Example.\nView all posts";
         let ranges = find(text);
         assert_eq!(ranges.len(), 4);
         assert_eq!(&text[ranges[0].clone()], "Author");
@@ -80,6 +81,9 @@ mod tests {
 
     #[test]
     fn cookie_notice_is_boilerplate() {
-        assert_eq!(find("We use cookies to improve your experience. Accept").len(), 1);
+        assert_eq!(
+            find("We use cookies to improve your experience. Accept").len(),
+            1
+        );
     }
 }

@@ -3,10 +3,38 @@
 
 /// Windows-1252's characters for bytes 0x80..=0x9F (None where the byte is undefined).
 const CP1252_HIGH: [Option<char>; 32] = [
-    Some('€'), None, Some('‚'), Some('ƒ'), Some('„'), Some('…'), Some('†'), Some('‡'),
-    Some('ˆ'), Some('‰'), Some('Š'), Some('‹'), Some('Œ'), None, Some('Ž'), None,
-    None, Some('‘'), Some('’'), Some('“'), Some('”'), Some('•'), Some('–'), Some('—'),
-    Some('˜'), Some('™'), Some('š'), Some('›'), Some('œ'), None, Some('ž'), None,
+    Some('€'),
+    None,
+    Some('‚'),
+    Some('ƒ'),
+    Some('„'),
+    Some('…'),
+    Some('†'),
+    Some('‡'),
+    Some('ˆ'),
+    Some('‰'),
+    Some('Š'),
+    Some('‹'),
+    Some('Œ'),
+    None,
+    Some('Ž'),
+    None,
+    None,
+    Some('‘'),
+    Some('’'),
+    Some('“'),
+    Some('”'),
+    Some('•'),
+    Some('–'),
+    Some('—'),
+    Some('˜'),
+    Some('™'),
+    Some('š'),
+    Some('›'),
+    Some('œ'),
+    None,
+    Some('ž'),
+    None,
 ];
 
 fn cp1252_byte(c: char) -> Option<u8> {
@@ -24,7 +52,23 @@ fn cp1252_byte(c: char) -> Option<u8> {
 fn suspicious(text: &str) -> bool {
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
-        if matches!(c, 'Ã' | 'Â' | 'â' | 'Å' | 'Ä' | 'Ð' | 'Ñ' | 'Ø' | 'Ù' | 'ã' | 'å' | 'æ' | 'ç' | 'è' | 'é') {
+        if matches!(
+            c,
+            'Ã' | 'Â'
+                | 'â'
+                | 'Å'
+                | 'Ä'
+                | 'Ð'
+                | 'Ñ'
+                | 'Ø'
+                | 'Ù'
+                | 'ã'
+                | 'å'
+                | 'æ'
+                | 'ç'
+                | 'è'
+                | 'é'
+        ) {
             if let Some(&next) = chars.peek() {
                 if cp1252_byte(next).is_some_and(|b| (0x80..0xC0).contains(&b)) {
                     return true;

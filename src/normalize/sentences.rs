@@ -6,10 +6,10 @@ use std::ops::Range;
 /// Words that end with a period without ending a sentence (compared lowercase, no dot).
 const ABBREVIATIONS: &[&str] = &[
     "mr", "mrs", "ms", "dr", "prof", "adm", "gen", "lt", "col", "maj", "sgt", "capt", "cmdr",
-    "gov", "sen", "rep", "st", "jr", "sr", "rev", "hon", "pres", "amb", "sec", "jan", "feb",
-    "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "no", "vs", "etc",
-    "e.g", "i.e", "inc", "corp", "ltd", "co", "u.s", "u.k", "u.n", "e.u", "u.s.a", "a.m", "p.m",
-    "approx", "dept", "est", "fig", "mt", "ft", "ave", "blvd",
+    "gov", "sen", "rep", "st", "jr", "sr", "rev", "hon", "pres", "amb", "sec", "jan", "feb", "mar",
+    "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "no", "vs", "etc", "e.g",
+    "i.e", "inc", "corp", "ltd", "co", "u.s", "u.k", "u.n", "e.u", "u.s.a", "a.m", "p.m", "approx",
+    "dept", "est", "fig", "mt", "ft", "ave", "blvd",
 ];
 
 /// Abbreviations that also end sentences often; they end one when followed by a capital.
@@ -22,7 +22,9 @@ fn is_closing(c: char) -> bool {
 }
 
 fn starts_sentence(c: char) -> bool {
-    c.is_uppercase() || c.is_numeric() || matches!(c, '"' | '“' | '‘' | '\'' | '(' | '[' | '«' | '¿' | '¡')
+    c.is_uppercase()
+        || c.is_numeric()
+        || matches!(c, '"' | '“' | '‘' | '\'' | '(' | '[' | '«' | '¿' | '¡')
 }
 
 /// The word that ends just before byte `end` (letters, digits and inner dots).
@@ -54,7 +56,10 @@ pub fn split_sentences(text: &str) -> Vec<Range<usize>> {
         }
         let end = chars.get(j).map_or(text.len(), |&(p, _)| p);
         // A sentence ends only before whitespace then a plausible sentence start.
-        let next_start = chars[j..].iter().position(|(_, ch)| !ch.is_whitespace()).map(|k| j + k);
+        let next_start = chars[j..]
+            .iter()
+            .position(|(_, ch)| !ch.is_whitespace())
+            .map(|k| j + k);
         let followed_by_space = j < chars.len() && chars[j].1.is_whitespace();
         let boundary = match next_start {
             None => true,
@@ -104,7 +109,10 @@ mod tests {
     use super::*;
 
     fn split(text: &str) -> Vec<&str> {
-        split_sentences(text).into_iter().map(|r| &text[r]).collect()
+        split_sentences(text)
+            .into_iter()
+            .map(|r| &text[r])
+            .collect()
     }
 
     #[test]
@@ -130,6 +138,9 @@ mod tests {
 
     #[test]
     fn decimals_do_not_split() {
-        assert_eq!(split("Growth was 2.5 percent. Fine."), vec!["Growth was 2.5 percent.", "Fine."]);
+        assert_eq!(
+            split("Growth was 2.5 percent. Fine."),
+            vec!["Growth was 2.5 percent.", "Fine."]
+        );
     }
 }

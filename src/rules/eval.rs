@@ -161,7 +161,8 @@ fn document_term(term: &Term, x: &Extraction, evidence: &mut Evidence) -> bool {
             let found = x.topics.iter().find(|t| &t.id == id);
             match (term.compare, found) {
                 (Some((cmp, limit)), _) => {
-                    let score = found.map_or_else(|| topic_score_below_threshold(x, id), |t| t.score);
+                    let score =
+                        found.map_or_else(|| topic_score_below_threshold(x, id), |t| t.score);
                     let ok = cmp.holds(score, limit);
                     if ok {
                         evidence.extend(found.iter().flat_map(|t| t.evidence.iter().copied()));
@@ -209,11 +210,17 @@ fn sentence_term(term: &Term, x: &Extraction, i: usize) -> bool {
     match &term.field {
         Field::Actor(id) => facts.actors.iter().any(|a| a == id),
         Field::Topic(id) => facts.topics.iter().any(|(t, score)| {
-            t == id && term.compare.is_none_or(|(cmp, limit)| cmp.holds(*score, limit))
+            t == id
+                && term
+                    .compare
+                    .is_none_or(|(cmp, limit)| cmp.holds(*score, limit))
         }),
         Field::Negated(id) => facts.negated.iter().any(|t| t == id),
         Field::Person(name) => facts.people.iter().any(|p| person_matches(p, name)),
-        Field::Place(name) => facts.places.iter().any(|p| p.to_lowercase().starts_with(name.as_str())),
+        Field::Place(name) => facts
+            .places
+            .iter()
+            .any(|p| p.to_lowercase().starts_with(name.as_str())),
         Field::Phrase(phrase) => contains_phrase(&x.sentences[i], phrase) > 0,
         Field::Regex(re) => re.is_match(&x.sentences[i]),
         Field::Feed(_) | Field::Tag(_) | Field::Lang(_) => false,

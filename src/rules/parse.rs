@@ -94,11 +94,15 @@ impl fmt::Display for RuleError {
 impl RuleError {
     /// The rule with a caret under the error, for terminals.
     pub fn snippet(&self, rule: &str) -> String {
-        let line_start = rule[..self.offset.min(rule.len())].rfind('\n').map_or(0, |i| i + 1);
+        let line_start = rule[..self.offset.min(rule.len())]
+            .rfind('\n')
+            .map_or(0, |i| i + 1);
         let line_end = rule[line_start..]
             .find('\n')
             .map_or(rule.len(), |i| line_start + i);
-        let column = rule[line_start..self.offset.min(rule.len())].chars().count();
+        let column = rule[line_start..self.offset.min(rule.len())]
+            .chars()
+            .count();
         format!("{}\n{}^", &rule[line_start..line_end], " ".repeat(column))
     }
 }
@@ -186,14 +190,25 @@ fn lex(src: &str) -> Result<Vec<(usize, Tok)>, RuleError> {
                     }
                 }
                 if !closed {
-                    let (what, close) = if c == '"' { ("phrase", "\"") } else { ("regex", "/") };
+                    let (what, close) = if c == '"' {
+                        ("phrase", "\"")
+                    } else {
+                        ("regex", "/")
+                    };
                     return Err(err(
                         i,
                         format!("unterminated {what}"),
                         Some(&format!("close it with {close}")),
                     ));
                 }
-                out.push((i, if c == '"' { Tok::Str(text) } else { Tok::Regex(text) }));
+                out.push((
+                    i,
+                    if c == '"' {
+                        Tok::Str(text)
+                    } else {
+                        Tok::Regex(text)
+                    },
+                ));
             }
             '>' | '<' | '=' => {
                 chars.next();
@@ -227,7 +242,11 @@ fn lex(src: &str) -> Result<Vec<(usize, Tok)>, RuleError> {
                         chars.next();
                     }
                     let n = digits.parse().map_err(|_| {
-                        err(i + 5, "expected a number of sentences after `NEAR/`", Some("write NEAR/1(a, b)"))
+                        err(
+                            i + 5,
+                            "expected a number of sentences after `NEAR/`",
+                            Some("write NEAR/1(a, b)"),
+                        )
                     })?;
                     out.push((i, Tok::NearN(n)));
                 } else if let Ok(n) = word.parse::<f64>() {
@@ -265,15 +284,26 @@ pub fn parse(src: &str, extractor: &Extractor) -> Result<Expr, RuleError> {
         extractor,
     };
     if parser.peek() == &Tok::End {
-        return Err(err(0, "the rule is empty", Some("write a term such as actor:RUS")));
+        return Err(err(
+            0,
+            "the rule is empty",
+            Some("write a term such as actor:RUS"),
+        ));
     }
     let expr = parser.or()?;
     match parser.peek() {
         Tok::End => Ok(expr),
-        Tok::Close => Err(err(parser.offset(), "unmatched `)`", Some("remove it or add a `(` before"))),
+        Tok::Close => Err(err(
+            parser.offset(),
+            "unmatched `)`",
+            Some("remove it or add a `(` before"),
+        )),
         other => Err(err(
             parser.offset(),
-            format!("expected AND, OR or the end of the rule, found {}", describe(other)),
+            format!(
+                "expected AND, OR or the end of the rule, found {}",
+                describe(other)
+            ),
             None,
         )),
     }
@@ -306,7 +336,11 @@ impl Parser<'_> {
             self.next();
             parts.push(self.and()?);
         }
-        Ok(if parts.len() == 1 { parts.remove(0) } else { Expr::Or(parts) })
+        Ok(if parts.len() == 1 {
+            parts.remove(0)
+        } else {
+            Expr::Or(parts)
+        })
     }
 
     fn and(&mut self) -> Result<Expr, RuleError> {
@@ -314,12 +348,18 @@ impl Parser<'_> {
         loop {
             if self.is_keyword("AND") {
                 self.next();
-            } else if matches!(self.peek(), Tok::End | Tok::Close | Tok::Comma) || self.is_keyword("OR") {
+            } else if matches!(self.peek(), Tok::End | Tok::Close | Tok::Comma)
+                || self.is_keyword("OR")
+            {
                 break;
             }
             parts.push(self.unary()?);
         }
-        Ok(if parts.len() == 1 { parts.remove(0) } else { Expr::And(parts) })
+        Ok(if parts.len() == 1 {
+            parts.remove(0)
+        } else {
+            Expr::And(parts)
+        })
     }
 
     fn unary(&mut self) -> Result<Expr, RuleError> {
@@ -346,9 +386,11 @@ impl Parser<'_> {
                 format!("`{w}` is not an operator"),
                 Some(&format!("write {} in capitals", w.to_uppercase())),
             )),
-            Tok::Word(w) if matches!(w.as_str(), "AND" | "OR") => {
-                Err(err(at, format!("expected a term before `{w}`"), Some("write a term such as actor:RUS")))
-            }
+            Tok::Word(w) if matches!(w.as_str(), "AND" | "OR") => Err(err(
+                at,
+                format!("expected a term before `{w}`"),
+                Some("write a term such as actor:RUS"),
+            )),
             Tok::Word(field) => self.field_term(at, &field),
             Tok::Str(phrase) => Ok(Expr::Term(Term {
                 field: Field::Phrase(phrase.to_lowercase()),
@@ -357,8 +399,13 @@ impl Parser<'_> {
                 count: false,
             })),
             Tok::Regex(pattern) => {
-                let regex = Regex::new(&pattern)
-                    .map_err(|e| err(at, format!("invalid regex /{pattern}/: {}", first_line(&e.to_string())), None))?;
+                let regex = Regex::new(&pattern).map_err(|e| {
+                    err(
+                        at,
+                        format!("invalid regex /{pattern}/: {}", first_line(&e.to_string())),
+                        None,
+                    )
+                })?;
                 Ok(Expr::Term(Term {
                     field: Field::Regex(regex),
                     text: self.src_text(at),
@@ -379,7 +426,7 @@ impl Parser<'_> {
         self.src[from..to].trim().to_string()
     }
 
-    fn expect_close(&mut self, open_at: usize, what: &str) -> Result<(), RuleError> {
+    fn expect_close(&mut self, _open_at: usize, what: &str) -> Result<(), RuleError> {
         match self.peek() {
             Tok::Close => {
                 self.next();
@@ -387,7 +434,7 @@ impl Parser<'_> {
             }
             other => Err(err(
                 self.offset(),
-                format!("expected `)` to close `{what}` at column {}, found {}", open_at + 1, describe(other)),
+                format!("expected `)` to close `{what}`, found {}", describe(other)),
                 Some("add the missing `)`"),
             )),
         }
@@ -395,7 +442,11 @@ impl Parser<'_> {
 
     fn arguments(&mut self, at: usize, what: &str) -> Result<Vec<Expr>, RuleError> {
         if self.peek() != &Tok::Open {
-            return Err(err(self.offset(), format!("expected `(` after `{}`", what.trim_end_matches('(')), None));
+            return Err(err(
+                self.offset(),
+                format!("expected `(` after `{}`", what.trim_end_matches('(')),
+                None,
+            ));
         }
         self.next();
         let mut args = vec![self.or()?];
@@ -409,33 +460,58 @@ impl Parser<'_> {
 
     fn count(&mut self, at: usize) -> Result<Expr, RuleError> {
         if self.peek() != &Tok::Open {
-            return Err(err(self.offset(), "expected `(` after `count`", Some("write count(actor:CHN)>=3")));
+            return Err(err(
+                self.offset(),
+                "expected `(` after `count`",
+                Some("write count(actor:CHN)>=3"),
+            ));
         }
         self.next();
         let inner_at = self.offset();
         let inner = self.primary()?;
         self.expect_close(at, "count(")?;
         let Expr::Term(mut term) = inner else {
-            return Err(err(inner_at, "count() takes one term", Some("write count(actor:CHN)>=3")));
+            return Err(err(
+                inner_at,
+                "count() takes one term",
+                Some("write count(actor:CHN)>=3"),
+            ));
         };
-        if !matches!(term.field, Field::Actor(_) | Field::Person(_) | Field::Place(_) | Field::Phrase(_)) {
-            return Err(err(inner_at, "count() works on actor:, person:, place: or a phrase", None));
+        if !matches!(
+            term.field,
+            Field::Actor(_) | Field::Person(_) | Field::Place(_) | Field::Phrase(_)
+        ) {
+            return Err(err(
+                inner_at,
+                "count() works on actor:, person:, place: or a phrase",
+                None,
+            ));
         }
         term.count = true;
         term.compare = Some(self.comparison().ok_or_else(|| {
-            err(self.offset(), "expected a comparison after count(...)", Some("write count(actor:CHN)>=3"))
+            err(
+                self.offset(),
+                "expected a comparison after count(...)",
+                Some("write count(actor:CHN)>=3"),
+            )
         })??);
         term.text = self.src_text(at);
         Ok(Expr::Term(term))
     }
 
     fn comparison(&mut self) -> Option<Result<(Comparison, f64), RuleError>> {
-        let Tok::Cmp(cmp) = *self.peek() else { return None };
+        let Tok::Cmp(cmp) = *self.peek() else {
+            return None;
+        };
         self.next();
         let (at, tok) = self.next();
         Some(match tok {
             Tok::Number(n) => Ok((cmp, n)),
-            other => Err(err(at, format!("expected a number, found {}", describe(&other)), None)),
+            other => Err(err(
+                at,
+                format!("expected a number, found {}", describe(&other)),
+                None,
+            )),
         })
     }
 
@@ -453,7 +529,16 @@ impl Parser<'_> {
             Tok::Word(w) => w,
             Tok::Str(s) => s,
             Tok::Number(n) => n.to_string(),
-            other => return Err(err(value_at, format!("expected a value after `{field}:`, found {}", describe(&other)), None)),
+            other => {
+                return Err(err(
+                    value_at,
+                    format!(
+                        "expected a value after `{field}:`, found {}",
+                        describe(&other)
+                    ),
+                    None,
+                ))
+            }
         };
         let field = self.resolve(field, &value, at, value_at)?;
         let compare = match self.comparison() {
@@ -461,26 +546,50 @@ impl Parser<'_> {
             Some(result) => {
                 let compare = result?;
                 if !matches!(field, Field::Topic(_)) {
-                    return Err(err(at, "only topic: terms take a score threshold", Some("use count(...) to compare mentions")));
+                    return Err(err(
+                        at,
+                        "only topic: terms take a score threshold",
+                        Some("use count(...) to compare mentions"),
+                    ));
                 }
                 Some(compare)
             }
         };
-        Ok(Expr::Term(Term { field, text: self.src_text(at), compare, count: false }))
+        Ok(Expr::Term(Term {
+            field,
+            text: self.src_text(at),
+            compare,
+            count: false,
+        }))
     }
 
-    fn resolve(&self, field: &str, value: &str, at: usize, value_at: usize) -> Result<Field, RuleError> {
+    fn resolve(
+        &self,
+        field: &str,
+        value: &str,
+        at: usize,
+        value_at: usize,
+    ) -> Result<Field, RuleError> {
         let lower = value.to_lowercase();
         Ok(match field {
             "actor" => match self.extractor.gazetteer.resolve(value) {
                 Some(actor) => Field::Actor(actor.id.clone()),
                 None => {
                     let gazetteer = &self.extractor.gazetteer;
-                    let help = match closest(value, gazetteer.names()).and_then(|k| gazetteer.resolve(&k)) {
-                        Some(actor) => format!("did you mean `{}` ({})? or add an [[actor]] to the config", actor.id, actor.name),
+                    let help = match closest(value, gazetteer.names())
+                        .and_then(|k| gazetteer.resolve(&k))
+                    {
+                        Some(actor) => format!(
+                            "did you mean `{}` ({})? or add an [[actor]] to the config",
+                            actor.id, actor.name
+                        ),
                         None => "add an [[actor]] with this id or alias to the config".to_string(),
                     };
-                    return Err(err(value_at, format!("unknown actor `{value}`"), Some(&help)));
+                    return Err(err(
+                        value_at,
+                        format!("unknown actor `{value}`"),
+                        Some(&help),
+                    ));
                 }
             },
             "topic" | "negated" => {
@@ -489,9 +598,17 @@ impl Parser<'_> {
                         Some(topic) => format!("did you mean `{topic}`?"),
                         None => "see TOPICS.md or add a [[topic]] to the config".to_string(),
                     };
-                    return Err(err(value_at, format!("unknown topic `{value}`"), Some(&help)));
+                    return Err(err(
+                        value_at,
+                        format!("unknown topic `{value}`"),
+                        Some(&help),
+                    ));
                 }
-                if field == "topic" { Field::Topic(lower) } else { Field::Negated(lower) }
+                if field == "topic" {
+                    Field::Topic(lower)
+                } else {
+                    Field::Negated(lower)
+                }
             }
             "person" => Field::Person(lower),
             "place" => Field::Place(lower),
@@ -499,7 +616,11 @@ impl Parser<'_> {
             "tag" => Field::Tag(value.to_string()),
             "lang" => Field::Lang(lower),
             other => {
-                return Err(err(at, format!("unknown field `{other}`"), Some("use actor, topic, negated, person, place, feed, tag or lang")))
+                return Err(err(
+                    at,
+                    format!("unknown field `{other}`"),
+                    Some("use actor, topic, negated, person, place, feed, tag or lang"),
+                ))
             }
         })
     }

@@ -20,7 +20,9 @@ pub use queries::{DigestRow, FeedStatus, OutboxEntry};
 /// Why the store failed.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("cannot open the store {path}: {source}; check that the directory exists and is writable")]
+    #[error(
+        "cannot open the store {path}: {source}; check that the directory exists and is writable"
+    )]
     Open {
         path: String,
         source: rusqlite::Error,
@@ -45,7 +47,9 @@ pub fn timestamp(t: DateTime<Utc>) -> String {
 
 /// Reads a stored time.
 pub fn parse_timestamp(s: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(s).ok().map(|t| t.with_timezone(&Utc))
+    DateTime::parse_from_rfc3339(s)
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
 }
 
 /// The store's handle to one SQLite connection.
@@ -281,7 +285,11 @@ impl Store {
     }
 
     /// Outbox entries due for delivery at `now`.
-    pub fn due_outbox(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<OutboxEntry>, StoreError> {
+    pub fn due_outbox(
+        &self,
+        now: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<Vec<OutboxEntry>, StoreError> {
         queries::due_outbox(&self.conn, now, limit)
     }
 
@@ -296,7 +304,12 @@ impl Store {
     }
 
     /// Records a failed delivery and when to try again.
-    pub fn mark_failed(&self, id: i64, error: &str, retry_at: DateTime<Utc>) -> Result<(), StoreError> {
+    pub fn mark_failed(
+        &self,
+        id: i64,
+        error: &str,
+        retry_at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         self.conn.execute(
             "UPDATE outbox SET attempts = attempts + 1, last_error = ?2, next_attempt = ?3
              WHERE id = ?1",
@@ -320,12 +333,22 @@ impl Store {
     }
 
     /// Items first seen in `[from, to)`, with extraction and rule matches.
-    pub fn digest_rows(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<DigestRow>, StoreError> {
+    pub fn digest_rows(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<DigestRow>, StoreError> {
         queries::digest_rows(&self.conn, from, to)
     }
 
     /// Remembers that the digest for `day` was written.
-    pub fn record_digest(&self, day: &str, path: &str, stories: usize, now: DateTime<Utc>) -> Result<(), StoreError> {
+    pub fn record_digest(
+        &self,
+        day: &str,
+        path: &str,
+        stories: usize,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         self.conn.execute(
             "INSERT INTO digests (day, path, written_at, stories) VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT (day) DO UPDATE SET path = excluded.path,
@@ -339,6 +362,7 @@ impl Store {
     pub fn item_count(&self) -> Result<usize, StoreError> {
         Ok(self
             .conn
-            .query_row("SELECT COUNT(*) FROM items", [], |r| r.get::<_, i64>(0))? as usize)
+            .query_row("SELECT COUNT(*) FROM items", [], |r| r.get::<_, i64>(0))?
+            as usize)
     }
 }

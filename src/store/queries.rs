@@ -122,7 +122,14 @@ pub(super) fn update_item(
     let changed = tx.execute(
         "UPDATE items SET content_hash = ?3, title = ?4, content = ?5, updated_at = ?6
          WHERE feed_id = ?1 AND key = ?2 AND content_hash <> ?3",
-        params![feed_id, item.key, item.content_hash, item.title, item.content, now],
+        params![
+            feed_id,
+            item.key,
+            item.content_hash,
+            item.title,
+            item.content,
+            now
+        ],
     )?;
     if changed > 0 {
         tx.execute(
@@ -184,8 +191,8 @@ pub(super) fn digest_rows(
          FROM items i JOIN feeds f ON f.id = i.feed_id LEFT JOIN extractions e ON e.item_id = i.id
          WHERE i.first_seen >= ?1 AND i.first_seen < ?2 ORDER BY i.first_seen, i.id",
     )?;
-    let mut matches =
-        conn.prepare("SELECT rule, severity, evidence FROM matches WHERE item_id = ?1 ORDER BY rule")?;
+    let mut matches = conn
+        .prepare("SELECT rule, severity, evidence FROM matches WHERE item_id = ?1 ORDER BY rule")?;
     let rows = items.query_map(params![timestamp(from), timestamp(to)], |r| {
         Ok((
             r.get::<_, i64>(0)?,

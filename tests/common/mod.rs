@@ -1,0 +1,226 @@
+//! Test helpers shared by the integration tests: a real HTTP/1.1 server on 127.0.0.1,
+//! the shared corpus, and running the `wirewatch` binary.
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::{Arc, Mutex};
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+
+/// One canned response.
+#[derive(Clone, Debug)]
+pub struct Route {
+    pub status: u16,
+    pub content_type: String,
+    pub body: Vec<u8>,
+    pub etag: Option<String>,
+}
+
+impl Route {
+    pub fn ok(content_type: &str, body: impl Into<Vec<u8>>) -> Route {
+        Route {
+            status: 200,
+            content_type: content_type.into(),
+            body: body.into(),
+            etag: None,
+        }
+    }
+
+    pub fn with_etag(mut self, etag: &str) -> Route {
+        self.etag = Some(etag.into());
+        self
+    }
+}
+
+/// A request the server saw.
+#[derive(Clone, Debug)]
+pub struct SeenRequest {
+    pub method: String,
+    pub path: String,
+    pub headers: HashMap<String, String>,
+    pub body: Vec<u8>,
+}
+
+/// A real HTTP server on 127.0.0.1 serving canned routes, on its own thread and runtime.
+pub struct TestServer {
+    pub addr: std::net::SocketAddr,
+    routes: Arc<Mutex<HashMap<String, Route>>>,
+    pub seen: Arc<Mutex<Vec<SeenRequest>>>,
+    _thread: std::thread::JoinHandle<()>,
+}
+
+impl TestServer {
+    pub fn start(routes: HashMap<String, Route>) -> TestServer {
+        let routes = Arc::new(Mutex::new(routes));
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let (tx, rx) = std::sync::mpsc::channel();
+        let (r, s) = (routes.clone(), seen.clone());
+        let thread = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async move {
+                let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+                tx.send(listener.local_addr().unwrap()).unwrap();
+                loop {
+                    let Ok((socket, _)) = listener.accept().await else {
+                        continue;
+                    };
+                    let (r, s) = (r.clone(), s.clone());
+                    tokio::spawn(async move {
+                        let _ = serve(socket, r, s).await;
+                    });
+                }
+            });
+        });
+        let addr = rx.recv().unwrap();
+        TestServer {
+            addr,
+            routes,
+            seen,
+            _thread: thread,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    pub fn set_route(&self, path: &str, route: Route) {
+        self.routes.lock().unwrap().insert(path.to_string(), route);
+    }
+
+    pub fn requests_to(&self, path: &str) -> Vec<SeenRequest> {
+        self.seen
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|r| r.path == path)
+            .cloned()
+            .collect()
+    }
+}
+
+async fn serve(
+    mut socket: tokio::net::TcpStream,
+    routes: Arc<Mutex<HashMap<String, Route>>>,
+    seen: Arc<Mutex<Vec<SeenRequest>>>,
+) -> std::io::Result<()> {
+    loop {
+        let mut buf = Vec::new();
+        let mut chunk = [0u8; 4096];
+        let header_end = loop {
+            if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                break i;
+            }
+            let n = socket.read(&mut chunk).await?;
+            if n == 0 {
+                return Ok(());
+            }
+            buf.extend_from_slice(&chunk[..n]);
+        };
+        let head = String::from_utf8_lossy(&buf[..header_end]).to_string();
+        let mut lines = head.lines();
+        let mut first = lines.next().unwrap_or("").split_whitespace();
+        let method = first.next().unwrap_or("").to_string();
+        let path = first.next().unwrap_or("").to_string();
+        let headers: HashMap<String, String> = lines
+            .filter_map(|l| l.split_once(':'))
+            .map(|(k, v)| (k.trim().to_lowercase(), v.trim().to_string()))
+            .collect();
+        let length: usize = headers
+            .get("content-length")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        let mut body = buf[header_end + 4..].to_vec();
+        while body.len() < length {
+            let n = socket.read(&mut chunk).await?;
+            if n == 0 {
+                break;
+            }
+            body.extend_from_slice(&chunk[..n]);
+        }
+        seen.lock().unwrap().push(SeenRequest {
+            method,
+            path: path.clone(),
+            headers: headers.clone(),
+            body,
+        });
+        let route = routes.lock().unwrap().get(&path).cloned();
+        let response = match route {
+            None => b"HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n".to_vec(),
+            Some(route) => {
+                let not_modified =
+                    route.etag.is_some() && headers.get("if-none-match") == route.etag.as_ref();
+                if not_modified {
+                    format!(
+                        "HTTP/1.1 304 Not Modified\r\netag: {}\r\ncontent-length: 0\r\n\r\n",
+                        route.etag.unwrap()
+                    )
+                    .into_bytes()
+                } else {
+                    let mut r = format!(
+                        "HTTP/1.1 {} X\r\ncontent-type: {}\r\ncontent-length: {}\r\n",
+                        route.status,
+                        route.content_type,
+                        route.body.len()
+                    );
+                    if let Some(etag) = &route.etag {
+                        r.push_str(&format!("etag: {etag}\r\n"));
+                    }
+                    r.push_str("\r\n");
+                    let mut bytes = r.into_bytes();
+                    bytes.extend_from_slice(&route.body);
+                    bytes
+                }
+            }
+        };
+        socket.write_all(&response).await?;
+    }
+}
+
+/// Whether missing tools and data must fail tests instead of skipping them.
+pub fn full_tests() -> bool {
+    std::env::var("WIREWATCH_FULL_TESTS").is_ok_and(|v| v == "1")
+}
+
+/// The shared corpus directory, or `None` (with the reason printed) when it is missing.
+pub fn corpus() -> Option<PathBuf> {
+    let dir = std::env::var_os("WIREWATCH_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"));
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    let reason = format!(
+        "the shared corpus is missing at {} (set WIREWATCH_CORPUS)",
+        dir.display()
+    );
+    if full_tests() {
+        panic!("{reason}");
+    }
+    eprintln!("SKIPPED: {reason}");
+    None
+}
+
+/// Runs the wirewatch binary.
+pub fn wirewatch(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_wirewatch"))
+        .args(args)
+        .env_remove("WIREWATCH_CONFIG")
+        .env("WIREWATCH_LOG", "wirewatch=warn")
+        .output()
+        .expect("wirewatch runs")
+}
+
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
