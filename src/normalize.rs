@@ -9,13 +9,14 @@
 
 use std::ops::Range;
 
-use scraper::{Html, Node};
 use unicode_normalization::UnicodeNormalization;
 
 mod boilerplate;
+mod html;
 mod mojibake;
 mod sentences;
 
+pub use html::html_to_text;
 pub use sentences::split_sentences;
 
 /// A normalised document, ready for extraction.
@@ -144,80 +145,6 @@ pub fn clean_text(text: &str) -> String {
         out.push_str(&folded);
     }
     out
-}
-
-/// Elements whose content is never news.
-const SKIPPED: &[&str] = &[
-    "script", "style", "noscript", "nav", "footer", "aside", "form", "button", "iframe", "svg",
-    "template", "select", "object", "embed", "head", "menu",
-];
-
-/// Elements that start a new paragraph.
-const BLOCKS: &[&str] = &[
-    "p",
-    "div",
-    "br",
-    "li",
-    "ul",
-    "ol",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "tr",
-    "table",
-    "blockquote",
-    "section",
-    "article",
-    "pre",
-    "header",
-    "figure",
-    "figcaption",
-    "dd",
-    "dt",
-    "dl",
-    "hr",
-    "main",
-    "address",
-];
-
-/// Converts HTML to text with one paragraph per line. Entities are decoded by the HTML
-/// parser; nothing of the markup survives, so the text is safe to escape and show.
-pub fn html_to_text(html: &str) -> String {
-    let fragment = Html::parse_fragment(html);
-    let mut raw = String::with_capacity(html.len() / 2);
-    // An explicit stack instead of recursion: deeply nested hostile HTML cannot overflow it.
-    let mut stack = vec![(fragment.tree.root(), false)];
-    while let Some((node, closing)) = stack.pop() {
-        match node.value() {
-            Node::Text(text) if !closing => raw.push_str(text),
-            Node::Element(element) => {
-                let name = element.name();
-                if SKIPPED.contains(&name) {
-                    continue;
-                }
-                let block = BLOCKS.contains(&name);
-                if block {
-                    raw.push('\n');
-                }
-                if !closing {
-                    if block {
-                        stack.push((node, true));
-                    }
-                    let children: Vec<_> = node.children().collect();
-                    stack.extend(children.into_iter().rev().map(|c| (c, false)));
-                }
-            }
-            Node::Document | Node::Fragment if !closing => {
-                let children: Vec<_> = node.children().collect();
-                stack.extend(children.into_iter().rev().map(|c| (c, false)));
-            }
-            _ => {}
-        }
-    }
-    clean_text(&raw)
 }
 
 #[cfg(test)]

@@ -156,7 +156,10 @@ impl Lexicon {
         let mut negated_topics: Vec<usize> = Vec::new();
         for m in self.automaton.find_overlapping_iter(sentence) {
             let range: Range<usize> = m.start()..m.end();
-            let starts_word = at_word_boundaries(sentence, &(range.start..range.start));
+            let starts_word = sentence[..range.start]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !c.is_alphanumeric());
             if !starts_word {
                 continue;
             }
