@@ -12,6 +12,7 @@ use std::ops::Range;
 use unicode_normalization::UnicodeNormalization;
 
 mod boilerplate;
+mod dateline;
 mod html;
 mod mojibake;
 mod sentences;
@@ -29,6 +30,9 @@ pub struct Document {
     pub sentences: Vec<Range<usize>>,
     /// Byte ranges of boilerplate paragraphs.
     pub boilerplate: Vec<Range<usize>>,
+    /// Byte ranges of datelines and source credits at paragraph starts ("KABUL (Reuters) -",
+    /// "AP -"): places and sources, not actors.
+    pub datelines: Vec<Range<usize>>,
 }
 
 impl Document {
@@ -41,6 +45,11 @@ impl Document {
     pub fn sentence_at(&self, offset: usize) -> Option<usize> {
         let i = self.sentences.partition_point(|s| s.end <= offset);
         (i < self.sentences.len() && self.sentences[i].contains(&offset)).then_some(i)
+    }
+
+    /// Whether byte `offset` lies in a dateline or source credit.
+    pub fn in_dateline(&self, offset: usize) -> bool {
+        self.datelines.iter().any(|r| r.contains(&offset))
     }
 
     /// Whether byte `offset` lies in boilerplate.
@@ -67,10 +76,14 @@ pub fn normalize_plain(title: Option<&str>, body: &str) -> Document {
 fn build(title: Option<String>, text: String) -> Document {
     let boilerplate = boilerplate::find(&text);
     let mut sentences = Vec::new();
+    let mut datelines = Vec::new();
     let mut start = 0;
     for line in text.split('\n') {
         let range = start..start + line.len();
         start = range.end + 1;
+        if let Some(len) = dateline::length(line) {
+            datelines.push(range.start..range.start + len);
+        }
         if line.trim().is_empty() || boilerplate.iter().any(|b| b.contains(&range.start)) {
             continue;
         }
@@ -83,6 +96,7 @@ fn build(title: Option<String>, text: String) -> Document {
         text,
         sentences,
         boilerplate,
+        datelines,
     }
 }
 

@@ -78,6 +78,9 @@ pub enum Form {
     ExactCase,
     /// Names that also mean something else; need confirmation in the document.
     Ambiguous,
+    /// A capital or seat of power: the actor only when it stands for the government
+    /// ("Moscow said"), not when it is a location ("in Moscow", "the Athens Games").
+    Metonym,
 }
 
 #[derive(Debug, Clone)]
@@ -143,11 +146,25 @@ impl GazetteerBuilder {
         self.lookup.insert(id.to_lowercase(), index);
         let proper = std::iter::once(&name)
             .chain(&config.aliases)
-            .chain(&config.demonyms)
-            .chain(&config.metonyms);
+            .chain(&config.demonyms);
         for phrase in proper {
             self.phrase(phrase, Target::Actor(index), Form::Proper);
             self.lookup.insert(phrase.to_lowercase(), index);
+        }
+        // Plural demonyms: "two Americans", "Iraqis", "Palestinians".
+        for demonym in &config.demonyms {
+            let plural_ok = !(demonym.ends_with('s')
+                || demonym.ends_with("ese")
+                || demonym.ends_with("sh")
+                || demonym.ends_with("ch")
+                || demonym.ends_with('i') && demonym.len() < 4);
+            if plural_ok {
+                self.phrase(&format!("{demonym}s"), Target::Actor(index), Form::Proper);
+            }
+        }
+        for phrase in &config.metonyms {
+            self.phrase(phrase, Target::Actor(index), Form::Metonym);
+            self.lookup.entry(phrase.to_lowercase()).or_insert(index);
         }
         for phrase in &config.exact_case {
             self.phrase(phrase, Target::Actor(index), Form::ExactCase);
@@ -291,6 +308,32 @@ impl Gazetteer {
         hits
     }
 
+    /// Drops metonyms used as locations: after a preposition of place ("in Moscow"), or
+    /// as the first word of another name ("the Athens Games", "Berlin Institute").
+    pub fn drop_locations(&self, text: &str, hits: &mut Vec<Hit>) {
+        let starts: Vec<usize> = hits.iter().map(|h| h.range.start).collect();
+        hits.retain(|h| {
+            if h.form != Form::Metonym {
+                return true;
+            }
+            let before = text[..h.range.start]
+                .split_whitespace()
+                .next_back()
+                .unwrap_or("")
+                .to_lowercase();
+            let after = &text[h.range.end..];
+            let next_word = after
+                .strip_prefix(' ')
+                .and_then(|rest| rest.split_whitespace().next());
+            let names_something_else = next_word.is_some_and(|w| {
+                w.chars().next().is_some_and(char::is_uppercase)
+                    && w.chars().skip(1).any(char::is_lowercase)
+                    && !starts.contains(&(h.range.end + 1))
+            });
+            !(LOCATIVE.contains(&before.as_str()) || names_something_else)
+        });
+    }
+
     /// Drops ambiguous hits whose actor is not confirmed by an unambiguous mention or a
     /// context word elsewhere in the document.
     pub fn confirm_ambiguous(&self, text: &str, hits: &mut Vec<Hit>) {
@@ -319,6 +362,13 @@ impl Gazetteer {
     }
 }
 
+/// Words after which a city is a place, not its government.
+const LOCATIVE: &[&str] = &[
+    "in", "at", "from", "to", "near", "outside", "inside", "into", "across", "around", "via",
+    "toward", "towards", "downtown", "central", "through", "visiting", "visit", "visited",
+    "reached", "arrived", "left", "leave", "flew", "capital",
+];
+
 fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
 }
@@ -337,7 +387,7 @@ pub fn at_word_boundaries(text: &str, range: &Range<usize>) -> bool {
 fn case_matches(phrase: &str, found: &str, form: Form) -> bool {
     match form {
         Form::ExactCase => phrase == found,
-        Form::Proper | Form::Ambiguous => {
+        Form::Proper | Form::Ambiguous | Form::Metonym => {
             // Every capital of the phrase is a capital in the text; a text in all capitals
             // (a headline) passes too.
             phrase

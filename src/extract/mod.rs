@@ -107,9 +107,12 @@ impl Extractor {
             .scan(&doc.text)
             .into_iter()
             .filter(|h| {
-                !doc.is_boilerplate(h.range.start) && doc.sentence_at(h.range.start).is_some()
+                !doc.is_boilerplate(h.range.start)
+                    && !doc.in_dateline(h.range.start)
+                    && doc.sentence_at(h.range.start).is_some()
             })
             .collect();
+        self.gazetteer.drop_locations(&doc.text, &mut hits);
         self.gazetteer.confirm_ambiguous(&doc.text, &mut hits);
         let people = people::find_people(doc, &hits, &self.gazetteer, &self.roles);
         let quotes = quotes::find_quotes(doc, &people);

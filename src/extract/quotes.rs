@@ -80,7 +80,8 @@ fn speaker_of(doc: &Document, span: &Range<usize>, people: &[Person]) -> Option<
     if let Some((person, _)) = after {
         return Some(person.name.clone());
     }
-    let tail = doc.text[span.end..range.end].to_lowercase();
+    // A quote may run past its sentence (or start before it): look after whichever ends first.
+    let tail = doc.text[span.end.min(range.end)..range.end].to_lowercase();
     let pronoun = [
         "he said",
         "she said",

@@ -1,0 +1,177 @@
+//! Extraction accuracy on real text:
+//! - actors and topics against the hand labels in `benches/labels/` (micro precision,
+//!   recall, F1 over (item, label) pairs);
+//! - PER mentions against CoNLL-2003 `eng.testb` (exact span match).
+//!
+//! `cargo bench --bench accuracy`; `WIREWATCH_EVAL_VERBOSE=1` lists every disagreement.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use wirewatch::extract::Extractor;
+use wirewatch::normalize::{normalize, normalize_plain};
+
+#[derive(Default)]
+struct Score {
+    tp: usize,
+    fp: usize,
+    fn_: usize,
+}
+
+impl Score {
+    fn add(&mut self, gold: &BTreeSet<String>, predicted: &BTreeSet<String>) {
+        self.tp += gold.intersection(predicted).count();
+        self.fp += predicted.difference(gold).count();
+        self.fn_ += gold.difference(predicted).count();
+    }
+
+    fn report(&self, what: &str) {
+        let p = self.tp as f64 / (self.tp + self.fp).max(1) as f64;
+        let r = self.tp as f64 / (self.tp + self.fn_).max(1) as f64;
+        let f = if p + r > 0.0 {
+            2.0 * p * r / (p + r)
+        } else {
+            0.0
+        };
+        println!(
+            "{what:<28} precision {p:.3}  recall {r:.3}  F1 {f:.3}   (tp {}, fp {}, fn {})",
+            self.tp, self.fp, self.fn_
+        );
+    }
+}
+
+fn set(field: &str) -> BTreeSet<String> {
+    field
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+fn labelled_news(verbose: bool) {
+    let corpus = common::corpus();
+    let csv = std::fs::read_to_string(corpus.join("news/ag_news/test_world_class1.csv")).unwrap();
+    let rows = common::csv_rows(&csv);
+    let labels = include_str!("labels/ag_news_world.tsv");
+    let (mut actors, mut topics) = (Score::default(), Score::default());
+    let mut items = 0;
+    for line in labels
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+    {
+        let fields: Vec<&str> = line.split('\t').collect();
+        let row: usize = fields[0].parse().unwrap();
+        let text = common::ag_text(&rows[row]);
+        let x = Extractor::builtin().extract(&normalize(None, &text));
+        let gold_actors = set(fields.get(1).unwrap_or(&""));
+        let gold_topics = set(fields.get(2).unwrap_or(&""));
+        let got_actors: BTreeSet<String> = x.actors.iter().map(|a| a.id.clone()).collect();
+        let got_topics: BTreeSet<String> = x.topics.iter().map(|t| t.id.clone()).collect();
+        actors.add(&gold_actors, &got_actors);
+        topics.add(&gold_topics, &got_topics);
+        items += 1;
+        if verbose && (gold_actors != got_actors || gold_topics != got_topics) {
+            println!("--- row {row}: {}", text.replace('\n', " | "));
+            if gold_actors != got_actors {
+                println!("    actors: gold {gold_actors:?} got {got_actors:?}");
+            }
+            if gold_topics != got_topics {
+                println!("    topics: gold {gold_topics:?} got {got_topics:?}");
+            }
+        }
+    }
+    println!("AG News world sample: {items} hand-labelled items");
+    actors.report("actors");
+    topics.report("topics");
+}
+
+/// CoNLL-2003: documents as text (tokens joined by spaces, sentences by newlines) with the
+/// gold PER spans.
+fn conll_documents(text: &str) -> Vec<(String, BTreeSet<(usize, usize)>)> {
+    let mut docs = Vec::new();
+    let mut doc = String::new();
+    let mut spans = BTreeSet::new();
+    let mut line_start = true;
+    let mut open: Option<usize> = None;
+    let mut close =
+        |doc: &mut String, open: &mut Option<usize>, spans: &mut BTreeSet<(usize, usize)>| {
+            if let Some(start) = open.take() {
+                spans.insert((start, doc.trim_end().len()));
+            }
+        };
+    for line in text.lines() {
+        if line.starts_with("-DOCSTART-") {
+            close(&mut doc, &mut open, &mut spans);
+            if !doc.trim().is_empty() {
+                docs.push((std::mem::take(&mut doc), std::mem::take(&mut spans)));
+            }
+            doc.clear();
+            line_start = true;
+            continue;
+        }
+        if line.trim().is_empty() {
+            close(&mut doc, &mut open, &mut spans);
+            if !doc.is_empty() && !doc.ends_with('\n') {
+                doc.push('\n');
+            }
+            line_start = true;
+            continue;
+        }
+        let mut parts = line.split(' ');
+        let token = parts.next().unwrap();
+        let tag = parts.last().unwrap_or("O");
+        if !line_start {
+            doc.push(' ');
+        }
+        line_start = false;
+        let start = doc.len();
+        match tag {
+            "I-PER" if open.is_some() => {}
+            "I-PER" | "B-PER" => {
+                close(&mut doc, &mut open, &mut spans);
+                open = Some(start);
+            }
+            _ => close(&mut doc, &mut open, &mut spans),
+        }
+        doc.push_str(token);
+    }
+    close(&mut doc, &mut open, &mut spans);
+    if !doc.trim().is_empty() {
+        docs.push((doc, spans));
+    }
+    docs
+}
+
+fn conll_people(verbose: bool) {
+    let corpus = common::corpus();
+    let text = std::fs::read_to_string(corpus.join("conll2003/eng.testb")).unwrap();
+    let docs = conll_documents(&text);
+    let mut score = Score::default();
+    for (text, gold) in &docs {
+        let x = Extractor::builtin().extract(&normalize_plain(None, text));
+        let got: BTreeSet<(usize, usize)> = x
+            .people
+            .iter()
+            .flat_map(|p| p.mentions.iter().map(|m| (m.start, m.end)))
+            .collect();
+        let as_strings = |s: &BTreeSet<(usize, usize)>| -> BTreeSet<String> {
+            s.iter().map(|(a, b)| format!("{a}:{b}")).collect()
+        };
+        score.add(&as_strings(gold), &as_strings(&got));
+        if verbose {
+            for (a, b) in got.difference(gold).take(5) {
+                println!("    PER false positive: {}", &text[*a..*b]);
+            }
+        }
+    }
+    println!("CoNLL-2003 eng.testb: {} documents", docs.len());
+    score.report("PER mentions (exact span)");
+}
+
+fn main() {
+    let verbose = std::env::var("WIREWATCH_EVAL_VERBOSE").is_ok_and(|v| v == "1");
+    labelled_news(verbose);
+    conll_people(verbose);
+}
