@@ -95,7 +95,7 @@ fn conll_documents(text: &str) -> Vec<(String, BTreeSet<(usize, usize)>)> {
     let mut spans = BTreeSet::new();
     let mut line_start = true;
     let mut open: Option<usize> = None;
-    let mut close =
+    let close =
         |doc: &mut String, open: &mut Option<usize>, spans: &mut BTreeSet<(usize, usize)>| {
             if let Some(start) = open.take() {
                 spans.insert((start, doc.trim_end().len()));
@@ -121,7 +121,7 @@ fn conll_documents(text: &str) -> Vec<(String, BTreeSet<(usize, usize)>)> {
         }
         let mut parts = line.split(' ');
         let token = parts.next().unwrap();
-        let tag = parts.last().unwrap_or("O");
+        let tag = parts.next_back().unwrap_or("O");
         if !line_start {
             doc.push(' ');
         }
