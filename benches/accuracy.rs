@@ -164,6 +164,14 @@ fn conll_people(verbose: bool) {
             for (a, b) in got.difference(gold).take(5) {
                 println!("    PER false positive: {}", &text[*a..*b]);
             }
+            for (a, b) in gold.difference(&got).take(5) {
+                let context = &text[a.saturating_sub(40)..(*b + 40).min(text.len())];
+                println!(
+                    "    PER missed: {}   [{}]",
+                    &text[*a..*b],
+                    context.replace('\n', " / ")
+                );
+            }
         }
     }
     println!("CoNLL-2003 eng.testb: {} documents", docs.len());

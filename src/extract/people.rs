@@ -85,6 +85,10 @@ const NOT_NAMES: &[&str] = &[
     "October",
     "November",
     "December",
+    "Sir",
+    "Lord",
+    "Dame",
+    "Lady",
     "Mr",
     "Mrs",
     "Ms",
@@ -203,6 +207,12 @@ const REPORTING: &[&str] = &[
     "replied",
     "commented",
     "believes",
+    "scored",
+    "headed",
+    "netted",
+    "equalised",
+    "equalized",
+    "resigned",
     "thinks",
     "indicated",
     "highlighted",
@@ -348,7 +358,10 @@ pub fn find_people(
             let known = people
                 .iter()
                 .any(|p| p.name == doc.text[name_range.clone()]);
-            if title.is_some() || appositive.is_some() || reporting || known {
+            let given = is_given_name(toks[i].text) && end - i <= 3;
+            let nationality = country_in_parentheses(doc, name_range.end, hits);
+            if title.is_some() || appositive.is_some() || reporting || known || given || nationality
+            {
                 let name = doc.text[name_range.clone()].to_string();
                 let (role, affiliation) = describe(title, appositive);
                 let sector = role
@@ -507,6 +520,35 @@ fn appositive_after(
     Some(Appositive {
         role: Some(role),
         affiliation,
+    })
+}
+
+/// Given names, from `config/gazetteer/given_names.txt`.
+fn is_given_name(word: &str) -> bool {
+    static NAMES: std::sync::OnceLock<std::collections::HashSet<&'static str>> =
+        std::sync::OnceLock::new();
+    NAMES
+        .get_or_init(|| {
+            include_str!("../../config/gazetteer/given_names.txt")
+                .lines()
+                .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+                .map(str::trim)
+                .collect()
+        })
+        .contains(word)
+}
+
+/// "Jesper Ronnback ( Sweden )": a name followed by a country in parentheses.
+fn country_in_parentheses(doc: &Document, name_end: usize, hits: &[Hit]) -> bool {
+    let rest = &doc.text[name_end..];
+    let Some(inner) = rest.strip_prefix(" ( ").or_else(|| rest.strip_prefix(" (")) else {
+        return false;
+    };
+    let country_start = name_end + (rest.len() - inner.len());
+    hits.iter().any(|h| {
+        h.range.start == country_start
+            && matches!(h.target, Target::Actor(_))
+            && doc.text[h.range.end..].trim_start().starts_with(')')
     })
 }
 
