@@ -112,6 +112,9 @@ fn clean_title(title: &str) -> String {
 /// Whether the text is HTML rather than plain text: it has tags or entities that a plain
 /// text would not.
 pub fn looks_like_html(text: &str) -> bool {
+    if !text.contains(['<', '&']) {
+        return false;
+    }
     static TAG: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     let tag = TAG.get_or_init(|| {
         regex::Regex::new(
@@ -122,10 +125,34 @@ pub fn looks_like_html(text: &str) -> bool {
     tag.is_match(text)
 }
 
+/// Whether `text` is already what [`clean_text`] would make of it (the common case for
+/// plain text, checked without allocating).
+fn is_clean(text: &str) -> bool {
+    let mut previous = '\n';
+    for c in text.chars() {
+        let bad = match c {
+            '\n' => previous == '\n' || previous == ' ',
+            ' ' => previous == ' ' || previous == '\n',
+            c => c.is_whitespace() || c.is_control(),
+        };
+        if bad {
+            return false;
+        }
+        previous = c;
+    }
+    let edges_clean = text.is_empty() || (previous != ' ' && previous != '\n');
+    edges_clean
+        && (text.is_ascii()
+            || (unicode_normalization::is_nfc(text) && mojibake::repair(text).is_none()))
+}
+
 /// Plain text cleaned: mojibake repaired, NFC, control characters dropped, runs of spaces
 /// and tabs folded to one space, blank lines and line-edge spaces removed. Text that is
 /// already clean is returned unchanged.
 pub fn clean_text(text: &str) -> String {
+    if is_clean(text) {
+        return text.to_string();
+    }
     let repaired = mojibake::repair(text);
     let text: &str = repaired.as_deref().unwrap_or(text);
     let nfc: String = if unicode_normalization::is_nfc(text) {

@@ -283,10 +283,35 @@ fn relations_of(facts: &[SentenceFacts]) -> Vec<Relation> {
     relations
 }
 
+/// English function words; a text where they are frequent is English, and the (much
+/// slower) trigram detector need not run.
+fn looks_english(sample: &str) -> bool {
+    const FUNCTION_WORDS: &[&str] = &[
+        "the", "of", "and", "to", "in", "a", "is", "that", "for", "on", "with", "was", "as", "by",
+        "it", "has", "have", "said", "are", "be", "at", "from", "its", "his", "will",
+    ];
+    let (mut words, mut function) = (0usize, 0usize);
+    for word in sample
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty())
+    {
+        words += 1;
+        if FUNCTION_WORDS.iter().any(|f| word.eq_ignore_ascii_case(f)) {
+            function += 1;
+        }
+    }
+    words >= 8 && function * 100 >= words * 18
+}
+
 /// ISO 639-1 code of the text's language, "und" when it cannot be told.
 fn detect_language(text: &str) -> String {
-    let sample: String = text.chars().take(2000).collect();
-    let Some(info) = whatlang::detect(&sample) else {
+    // 600 characters tell the language of a news text; more only costs time (language
+    // identification was a third of extraction time on 2000).
+    let end = text.char_indices().nth(600).map_or(text.len(), |(i, _)| i);
+    if looks_english(&text[..end]) {
+        return "en".to_string();
+    }
+    let Some(info) = whatlang::detect(&text[..end]) else {
         return "und".to_string();
     };
     let code = info.lang().code();

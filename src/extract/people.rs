@@ -259,9 +259,14 @@ pub(crate) fn tokens<'a>(text: &'a str, sentence: &Range<usize>, roles: &Roles) 
         let mut end = e;
         let word = &slice[s..e];
         let next_is_dot = slice[e..].starts_with('.');
-        let initial = word.chars().count() == 1 && word.chars().all(char::is_uppercase);
-        let abbreviation = roles.is_title(&format!("{}.", word.to_lowercase()));
-        if next_is_dot && (initial || abbreviation) {
+        let initial = next_is_dot
+            && word.len() <= 4
+            && word.chars().count() == 1
+            && word.chars().all(char::is_uppercase);
+        let abbreviation = || {
+            next_is_dot && word.len() <= 5 && roles.is_title(&format!("{}.", word.to_lowercase()))
+        };
+        if next_is_dot && (initial || abbreviation()) {
             end += 1;
         }
         out.push(Token {
@@ -316,12 +321,16 @@ pub fn find_people(
     roles: &Roles,
 ) -> Vec<Person> {
     let mut people: Vec<Person> = Vec::new();
+    // Spans named by the gazetteer (officials aside), sorted, for a binary search per token.
+    let mut named: Vec<Range<usize>> = hits
+        .iter()
+        .filter(|h| !matches!(h.target, Target::Official(_)))
+        .map(|h| h.range.clone())
+        .collect();
+    named.sort_by_key(|r| r.start);
     let covered = |range: &Range<usize>| {
-        hits.iter().any(|h| {
-            h.range.start < range.end
-                && range.start < h.range.end
-                && !matches!(h.target, Target::Official(_))
-        })
+        let i = named.partition_point(|r| r.end <= range.start);
+        named.get(i).is_some_and(|r| r.start < range.end)
     };
     for hit in hits {
         if let Target::Official(o) = hit.target {
@@ -394,7 +403,7 @@ fn name_run(
 ) -> Option<usize> {
     let first = toks[i].text;
     if !capitalised(first)
-        || NOT_NAMES.contains(&first)
+        || is_not_name(first)
         || first.ends_with('.') && first.len() > 2
         || covered(&toks[i].range)
     {
@@ -407,9 +416,8 @@ fn name_run(
         if !adjacent {
             break;
         }
-        let name_word = capitalised(t.text)
-            && !NOT_NAMES.contains(&possessive_stem(t.text))
-            && !covered(&t.range);
+        let name_word =
+            capitalised(t.text) && !is_not_name(possessive_stem(t.text)) && !covered(&t.range);
         let particle =
             PARTICLES.contains(&t.text) && toks.get(end + 1).is_some_and(|n| capitalised(n.text));
         if !(name_word || particle) {
@@ -523,6 +531,13 @@ fn appositive_after(
     })
 }
 
+fn is_not_name(word: &str) -> bool {
+    static SET: std::sync::OnceLock<std::collections::HashSet<&'static str>> =
+        std::sync::OnceLock::new();
+    SET.get_or_init(|| NOT_NAMES.iter().copied().collect())
+        .contains(word)
+}
+
 /// Given names, from `config/gazetteer/given_names.txt`.
 fn is_given_name(word: &str) -> bool {
     static NAMES: std::sync::OnceLock<std::collections::HashSet<&'static str>> =
@@ -606,35 +621,32 @@ fn add_surname_mentions(doc: &Document, people: &mut [Person]) {
                 .filter(|s| s.chars().count() > 2)
         })
         .collect();
+    let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for surname in surnames.iter().flatten() {
+        *counts.entry(surname.as_str()).or_default() += 1;
+    }
     for (k, person) in people.iter_mut().enumerate() {
         let Some(surname) = &surnames[k] else {
             continue;
         };
         // A surname two people share counts for neither.
-        if surnames
-            .iter()
-            .filter(|s| s.as_ref() == Some(surname))
-            .count()
-            > 1
-        {
+        if counts.get(surname.as_str()).copied().unwrap_or(0) > 1 {
             continue;
         }
         let first = person.mentions.iter().map(|m| m.start).min().unwrap_or(0);
-        for sentence in &doc.sentences {
-            let slice = &doc.text[sentence.clone()];
-            for (i, _) in slice.match_indices(surname.as_str()) {
-                let range = sentence.start + i..sentence.start + i + surname.len();
-                if range.start < first
-                    || person
-                        .mentions
-                        .iter()
-                        .any(|m| m.start <= range.start && range.end <= m.end)
-                    || !super::gazetteer::at_word_boundaries(&doc.text, &range)
-                {
-                    continue;
-                }
-                person.mentions.push(range);
+        for (i, _) in doc.text[first..].match_indices(surname.as_str()) {
+            let range = first + i..first + i + surname.len();
+            if person
+                .mentions
+                .iter()
+                .any(|m| m.start <= range.start && range.end <= m.end)
+                || !super::gazetteer::at_word_boundaries(&doc.text, &range)
+                || doc.sentence_at(range.start).is_none()
+                || doc.is_boilerplate(range.start)
+            {
+                continue;
             }
+            person.mentions.push(range);
         }
         person.mentions.sort_by_key(|m| m.start);
     }

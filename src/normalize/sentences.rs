@@ -41,39 +41,31 @@ fn word_before(text: &str, end: usize) -> &str {
 pub fn split_sentences(text: &str) -> Vec<Range<usize>> {
     let mut sentences = Vec::new();
     let mut start = 0;
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let mut i = 0;
-    while i < chars.len() {
-        let (pos, c) = chars[i];
-        if !matches!(c, '.' | '!' | '?' | '。') {
-            i += 1;
-            continue;
-        }
+    let mut pos = 0;
+    // Terminators are found byte-wise; everything around them is read as chars.
+    while let Some(offset) = text[pos..].find(['.', '!', '?', '。']) {
+        let at = pos + offset;
+        let c = text[at..].chars().next().expect("found a terminator");
         // Take the run of terminators and closing quotes.
-        let mut j = i + 1;
-        while j < chars.len() && (matches!(chars[j].1, '.' | '!' | '?') || is_closing(chars[j].1)) {
-            j += 1;
-        }
-        let end = chars.get(j).map_or(text.len(), |&(p, _)| p);
+        let end = at
+            + text[at..]
+                .char_indices()
+                .find(|&(k, ch)| k > 0 && !(matches!(ch, '.' | '!' | '?') || is_closing(ch)))
+                .map_or(text.len() - at, |(k, _)| k);
+        let rest = &text[end..];
+        let followed_by_space = rest.starts_with(char::is_whitespace);
+        let next = rest.trim_start().chars().next();
         // A sentence ends only before whitespace then a plausible sentence start.
-        let next_start = chars[j..]
-            .iter()
-            .position(|(_, ch)| !ch.is_whitespace())
-            .map(|k| j + k);
-        let followed_by_space = j < chars.len() && chars[j].1.is_whitespace();
-        let boundary = match next_start {
+        let boundary = match next {
             None => true,
-            Some(k) => followed_by_space && starts_sentence(chars[k].1),
+            Some(n) => followed_by_space && starts_sentence(n),
         };
-        if boundary && c == '.' && !is_real_period(text, pos, next_start.map(|k| chars[k].1)) {
-            i = j;
-            continue;
-        }
-        if boundary {
+        let real = c != '.' || is_real_period(text, at, next);
+        if boundary && real {
             push_trimmed(text, start..end, &mut sentences);
             start = end;
         }
-        i = j;
+        pos = end.max(at + c.len_utf8());
     }
     push_trimmed(text, start..text.len(), &mut sentences);
     sentences
