@@ -144,7 +144,9 @@ impl GazetteerBuilder {
         };
         let name = self.actors[index].name.clone();
         self.lookup.insert(id.to_lowercase(), index);
+        // A name that is also ambiguous ("Georgia") is only added as ambiguous.
         let proper = std::iter::once(&name)
+            .filter(|n| !config.ambiguous.contains(n))
             .chain(&config.aliases)
             .chain(&config.demonyms);
         for phrase in proper {
