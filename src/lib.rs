@@ -24,3 +24,4 @@ pub mod normalize;
 pub mod parse;
 pub mod rules;
 pub mod store;
+pub mod story;

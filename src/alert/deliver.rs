@@ -5,7 +5,8 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use super::{Alert, SinkSet};
+use super::{Alert, SinkSet, Source};
+use crate::config::Alerts;
 use crate::store::{Store, StoreError};
 
 /// What one pass over the outbox did.
@@ -17,18 +18,19 @@ pub struct DeliveryReport {
     pub failed: Vec<(String, String)>,
 }
 
-/// How long to wait before the next attempt after `attempts` failures: 30 s doubling up to
-/// one hour, with up to 20 % jitter derived from the entry so retries spread out.
-pub fn retry_delay(attempts: u32, entry_id: i64) -> Duration {
-    let base = 30u64.saturating_mul(1u64 << attempts.min(7)).min(3600);
-    let jitter = (entry_id.unsigned_abs().wrapping_mul(2654435761) % 1000) * base / 5000;
-    Duration::from_secs(base + jitter)
+/// How long to wait before the next attempt after `attempts` failures: `base` doubling up
+/// to `max`, plus up to 20 % jitter derived from the entry so retries spread out.
+pub fn retry_delay(attempts: u32, entry_id: i64, base: Duration, max: Duration) -> Duration {
+    let delay = base.saturating_mul(1u32 << attempts.min(16)).min(max);
+    let jitter_per_mille = entry_id.unsigned_abs().wrapping_mul(2_654_435_761) % 1000;
+    delay + delay.mul_f64(jitter_per_mille as f64 / 5000.0)
 }
 
 /// Delivers every outbox entry due at `now`.
 pub async fn deliver_due(
     store: &Store,
     sinks: &SinkSet,
+    settings: &Alerts,
     now: DateTime<Utc>,
 ) -> Result<DeliveryReport, StoreError> {
     let mut report = DeliveryReport::default();
@@ -38,7 +40,7 @@ pub async fn deliver_due(
             break;
         }
         for entry in due {
-            let alert: Alert = match serde_json::from_str(&entry.payload) {
+            let mut alert: Alert = match serde_json::from_str(&entry.payload) {
                 Ok(alert) => alert,
                 Err(e) => {
                     // Unreadable payloads cannot get better: park them far out, loudly.
@@ -49,13 +51,26 @@ pub async fn deliver_due(
                     continue;
                 }
             };
-            match sinks.deliver(&entry.channel, &alert).await {
+            let sources = store.sources_of_match(entry.match_id)?;
+            if !sources.is_empty() {
+                alert.sources = sources
+                    .into_iter()
+                    .map(|(feed, link)| Source { feed, link })
+                    .collect();
+            }
+            let key = format!("wirewatch-{}", entry.match_id);
+            match sinks.deliver(&entry.channel, &alert, &key).await {
                 Ok(()) => {
                     store.mark_delivered(entry.id, Utc::now().max(now))?;
                     report.delivered.push((entry.channel, alert));
                 }
                 Err(error) => {
-                    let delay = retry_delay(entry.attempts, entry.id);
+                    let delay = retry_delay(
+                        entry.attempts,
+                        entry.id,
+                        settings.retry_base,
+                        settings.retry_max,
+                    );
                     let retry_at = now + chrono::Duration::from_std(delay).unwrap_or_default();
                     tracing::warn!(channel = %entry.channel, rule = %alert.rule, %error,
                         retry_in_s = delay.as_secs(), "alert delivery failed");
@@ -74,8 +89,9 @@ mod tests {
 
     #[test]
     fn backoff_grows_and_is_capped() {
-        assert!(retry_delay(0, 1) >= Duration::from_secs(30));
-        assert!(retry_delay(1, 1) >= Duration::from_secs(60));
-        assert!(retry_delay(20, 1) <= Duration::from_secs(3600 + 720));
+        let (base, max) = (Duration::from_secs(30), Duration::from_secs(3600));
+        assert!(retry_delay(0, 1, base, max) >= Duration::from_secs(30));
+        assert!(retry_delay(1, 1, base, max) >= Duration::from_secs(60));
+        assert!(retry_delay(20, 1, base, max) <= Duration::from_secs(3600 + 720));
     }
 }

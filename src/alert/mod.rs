@@ -29,6 +29,16 @@ pub struct Alert {
     /// The sentences that made the rule fire.
     pub evidence: Vec<String>,
     pub matched_at: DateTime<Utc>,
+    /// Every feed that carried the story, oldest first (filled in at delivery).
+    #[serde(default)]
+    pub sources: Vec<Source>,
+}
+
+/// One feed that carried a story.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Source {
+    pub feed: String,
+    pub link: Option<String>,
 }
 
 /// The item a rule fired on.
@@ -72,6 +82,10 @@ pub fn build_alert(
             .take(MAX_EVIDENCE)
             .collect(),
         matched_at: now,
+        sources: vec![Source {
+            feed: item.feed.to_string(),
+            link: item.link.map(str::to_string),
+        }],
     }
 }
 
@@ -104,7 +118,12 @@ impl Alert {
             body.push_str(first);
             body.push('\n');
         }
-        body.push_str(&format!("Source: {}", self.feed));
+        let feeds: Vec<&str> = self.sources.iter().map(|s| s.feed.as_str()).collect();
+        if feeds.len() > 1 {
+            body.push_str(&format!("Sources: {}", feeds.join(", ")));
+        } else {
+            body.push_str(&format!("Source: {}", self.feed));
+        }
         body
     }
 }

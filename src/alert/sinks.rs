@@ -49,7 +49,8 @@ impl SinkSet {
     }
 
     /// Delivers one alert to one channel.
-    pub async fn deliver(&self, channel: &str, alert: &Alert) -> Result<(), SinkError> {
+    /// `key` identifies the alert across retries (receivers can drop repeats by it).
+    pub async fn deliver(&self, channel: &str, alert: &Alert, key: &str) -> Result<(), SinkError> {
         match channel {
             "log" => {
                 tracing::warn!(
@@ -73,7 +74,7 @@ impl SinkSet {
                         .iter()
                         .find(|w| w.name == name)
                         .ok_or_else(|| SinkError::UnknownChannel(other.to_string()))?;
-                    self.post_webhook(hook, alert).await
+                    self.post_webhook(hook, alert, key).await
                 }
                 None => Err(SinkError::UnknownChannel(other.to_string())),
             },
@@ -104,37 +105,53 @@ impl SinkSet {
         file.write_all(line.as_bytes()).map_err(error)
     }
 
-    async fn post_webhook(&self, hook: &Webhook, alert: &Alert) -> Result<(), SinkError> {
-        let mut request = self.client.post(hook.url.clone());
-        request = match hook.preset {
-            WebhookPreset::Generic => request.json(alert),
-            WebhookPreset::Slack => request.json(&serde_json::json!({ "text": chat_text(alert) })),
+    async fn post_webhook(
+        &self,
+        hook: &Webhook,
+        alert: &Alert,
+        key: &str,
+    ) -> Result<(), SinkError> {
+        let json = |value: serde_json::Value| serde_json::to_vec(&value).expect("json serialises");
+        let body: Vec<u8> = match hook.preset {
+            WebhookPreset::Generic => serde_json::to_vec(alert).expect("alerts serialise"),
+            WebhookPreset::Slack => json(serde_json::json!({ "text": chat_text(alert) })),
             WebhookPreset::Discord => {
-                request.json(&serde_json::json!({ "content": truncate(&chat_text(alert), 1900) }))
+                json(serde_json::json!({ "content": truncate(&chat_text(alert), 1900) }))
             }
-            WebhookPreset::Matrix => request.json(&serde_json::json!({
+            WebhookPreset::Matrix => json(serde_json::json!({
                 "msgtype": "m.text",
                 "body": chat_text(alert),
             })),
-            WebhookPreset::Ntfy => {
-                let priority = match alert.severity.as_str() {
-                    "critical" => "5",
-                    "warning" => "4",
-                    _ => "3",
-                };
-                let mut r = request
-                    .header(
-                        "Title",
-                        header_safe(&format!("{}: {}", alert.rule, alert.title)),
-                    )
-                    .header("Priority", priority)
-                    .body(alert.summary());
-                if let Some(link) = &alert.link {
-                    r = r.header("Click", header_safe(link));
-                }
-                r
-            }
+            WebhookPreset::Ntfy => alert.summary().into_bytes(),
         };
+        let mut request = self
+            .client
+            .post(hook.url.clone())
+            .header("Idempotency-Key", key)
+            .header("X-Wirewatch-Alert-Id", key);
+        if hook.preset == WebhookPreset::Ntfy {
+            let priority = match alert.severity.as_str() {
+                "critical" => "5",
+                "warning" => "4",
+                _ => "3",
+            };
+            request = request
+                .header(
+                    "Title",
+                    header_safe(&format!("{}: {}", alert.rule, alert.title)),
+                )
+                .header("Priority", priority)
+                .header("Content-Type", "text/plain; charset=utf-8");
+            if let Some(link) = &alert.link {
+                request = request.header("Click", header_safe(link));
+            }
+        } else {
+            request = request.header("Content-Type", "application/json");
+        }
+        if let Some(secret) = &hook.secret {
+            request = request.header("X-Wirewatch-Signature", signature(secret, &body));
+        }
+        request = request.body(body);
         for (name, value) in &hook.headers {
             request = request.header(name, value);
         }
@@ -149,6 +166,17 @@ impl SinkSet {
             Err(failed(format!("receiver answered {}", response.status())))
         }
     }
+}
+
+/// `sha256=HEX`: the HMAC-SHA256 of the body under the shared secret.
+pub fn signature(secret: &str, body: &[u8]) -> String {
+    use hmac::Mac;
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes())
+        .expect("HMAC takes keys of any length");
+    mac.update(body);
+    let digest = mac.finalize().into_bytes();
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    format!("sha256={hex}")
 }
 
 /// Chat text: plain, so that Slack or Matrix markup in a feed title does nothing.

@@ -5,6 +5,7 @@
 
 pub mod pipeline;
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -17,7 +18,9 @@ use crate::config::{Config, Feed};
 use crate::digest;
 use crate::fetch::{FetchError, FetchRequest, Fetched, Fetcher};
 use crate::parse::parse_feed;
-use crate::store::{CommitSummary, FeedState, PollOutcome, PollRecord, Store, StoreError};
+use crate::store::{
+    CommitSummary, FeedState, PollOutcome, PollRecord, Store, StoreError, StoryParams,
+};
 
 /// Why a run stopped early.
 #[derive(Debug, thiserror::Error)]
@@ -57,6 +60,19 @@ pub async fn poll_feeds(
     feeds: &[&Feed],
     now: DateTime<Utc>,
 ) -> Result<PassReport, AppError> {
+    poll_feeds_until(config, store, fetcher, feeds, now, None).await
+}
+
+/// [`poll_feeds`], stopping between feeds once `stop` is set: what was committed stays,
+/// what was not is fetched again next time.
+async fn poll_feeds_until(
+    config: &Config,
+    store: &mut Store,
+    fetcher: &Fetcher,
+    feeds: &[&Feed],
+    now: DateTime<Utc>,
+    stop: Option<&AtomicBool>,
+) -> Result<PassReport, AppError> {
     let mut report = PassReport::default();
     let mut jobs = Vec::new();
     for feed in feeds {
@@ -75,6 +91,10 @@ pub async fn poll_feeds(
         })
         .buffer_unordered(config.poll.concurrency);
     while let Some((feed, state, result)) = fetches.next().await {
+        if stop.is_some_and(|s| s.load(Ordering::SeqCst)) {
+            tracing::info!("stopping between feeds; the rest are polled after restart");
+            break;
+        }
         let record = process_feed(config, store, feed, &state, result, now)?;
         if let PollOutcome::Failed { error } = &record.outcome {
             tracing::warn!(feed = %feed.name, %error, failures = state.consecutive_failures + 1, "poll failed");
@@ -113,6 +133,7 @@ fn process_feed(
             outcome: PollOutcome::Failed { error },
             new_items: Vec::new(),
             updated_items: Vec::new(),
+            stories: story_params(config),
         }
     };
     let (bytes, etag, last_modified) = match result {
@@ -125,6 +146,7 @@ fn process_feed(
                 outcome: PollOutcome::NotModified,
                 new_items: Vec::new(),
                 updated_items: Vec::new(),
+                stories: story_params(config),
             })
         }
         Ok(Fetched::Body {
@@ -151,7 +173,15 @@ fn process_feed(
         },
         new_items,
         updated_items,
+        stories: story_params(config),
     })
+}
+
+fn story_params(config: &Config) -> StoryParams {
+    StoryParams {
+        window: config.alerts.story_window,
+        similarity: config.alerts.story_similarity,
+    }
 }
 
 /// One pass over every feed, then delivery; with `write_digest`, the running digest too.
@@ -161,7 +191,7 @@ pub async fn run_once(config: &Config, write_digest: bool) -> Result<PassReport,
     let sinks = SinkSet::new(&config.sinks);
     let feeds: Vec<&Feed> = config.feeds.iter().collect();
     let mut report = poll_feeds(config, &mut store, &fetcher, &feeds, Utc::now()).await?;
-    let delivery = deliver_due(&store, &sinks, Utc::now()).await?;
+    let delivery = deliver_due(&store, &sinks, &config.alerts, Utc::now()).await?;
     report.delivered = delivery.delivered;
     report.delivery_errors = delivery.failed;
     if write_digest {
@@ -172,35 +202,50 @@ pub async fn run_once(config: &Config, write_digest: bool) -> Result<PassReport,
     Ok(report)
 }
 
-/// The daemon loop: polls feeds when due, delivers alerts, writes each day's digest at its
-/// time, until `stop` is set.
+/// The daemon loop: every second, polls the feeds that are due, delivers due alerts, and
+/// writes the last day's digest once its time has passed; until `stop` is set.
 pub async fn run_daemon(config: &Config, stop: Arc<AtomicBool>) -> Result<(), AppError> {
     let mut store = Store::open(&config.store_path)?;
     let fetcher = Fetcher::new(&config.poll)?;
     let sinks = SinkSet::new(&config.sinks);
     tracing::info!(feeds = config.feeds.len(), rules = config.rules.len(), store = %config.store_path.display(), "wirewatch running");
+    // When each feed is due, kept in memory and refreshed from the store after its poll.
+    let mut schedule: HashMap<String, DateTime<Utc>> = HashMap::new();
+    for feed in &config.feeds {
+        let next = store
+            .feed_state(feed.url.as_str())?
+            .and_then(|s| s.next_poll);
+        schedule.insert(
+            feed.url.to_string(),
+            next.unwrap_or(DateTime::<Utc>::MIN_UTC),
+        );
+    }
+    let mut ticker = tokio::time::interval(Duration::from_secs(1));
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let mut last_digest_check = DateTime::<Utc>::MIN_UTC;
     while !stop.load(Ordering::SeqCst) {
+        ticker.tick().await;
         let now = Utc::now();
-        let mut due = Vec::new();
-        for feed in &config.feeds {
-            let state = store.feed_state(feed.url.as_str())?;
-            if state.and_then(|s| s.next_poll).is_none_or(|t| t <= now) {
-                due.push(feed);
-            }
-        }
+        let due: Vec<&Feed> = config
+            .feeds
+            .iter()
+            .filter(|f| schedule.get(f.url.as_str()).is_none_or(|t| *t <= now))
+            .collect();
         if !due.is_empty() {
-            poll_feeds(config, &mut store, &fetcher, &due, now).await?;
-        }
-        deliver_due(&store, &sinks, Utc::now()).await?;
-        if config.digest.enabled {
-            write_due_digest(config, &store, Utc::now())?;
-        }
-        // Short naps so a stop request is seen within a second.
-        for _ in 0..30 {
-            if stop.load(Ordering::SeqCst) {
-                break;
+            poll_feeds_until(config, &mut store, &fetcher, &due, now, Some(&stop)).await?;
+            for feed in due {
+                if let Some(next) = store
+                    .feed_state(feed.url.as_str())?
+                    .and_then(|s| s.next_poll)
+                {
+                    schedule.insert(feed.url.to_string(), next);
+                }
             }
-            tokio::time::sleep(Duration::from_secs(1)).await;
+        }
+        deliver_due(&store, &sinks, &config.alerts, Utc::now()).await?;
+        if config.digest.enabled && now - last_digest_check >= chrono::Duration::seconds(60) {
+            last_digest_check = now;
+            write_due_digest(config, &store, now)?;
         }
     }
     tracing::info!("wirewatch stopped");

@@ -75,7 +75,10 @@ pub fn plan_items(
                 });
             }
             None => {
-                let extraction = config.extractor.extract(&document_of(item));
+                let doc = document_of(item);
+                let extraction = config.extractor.extract(&doc);
+                let signature =
+                    crate::story::signature(item.title.as_deref().unwrap_or(""), &doc.text);
                 let matches = match_rules(config, feed, item, &extraction, now);
                 new_items.push(NewItem {
                     key: key.clone(),
@@ -86,6 +89,7 @@ pub fn plan_items(
                     content: item.content.clone(),
                     published: item.published,
                     extraction_json: serde_json::to_string(&extraction).expect("serialises"),
+                    signature,
                     matches,
                 });
             }
@@ -130,12 +134,16 @@ pub fn match_rules(
             now,
         );
         let payload = serde_json::to_string(&alert).expect("alerts serialise");
-        let deliveries = rule
-            .actions
-            .iter()
-            .filter(|a| **a != Action::DigestOnly)
-            .map(|a| (a.channel(), payload.clone()))
-            .collect();
+        let local = now.with_timezone(&config.digest.timezone).time();
+        let deliveries = if rule.is_quiet_at(local) {
+            Vec::new()
+        } else {
+            rule.actions
+                .iter()
+                .filter(|a| **a != Action::DigestOnly)
+                .map(|a| (a.channel(), payload.clone()))
+                .collect()
+        };
         let evidence: Vec<&String> = verdict
             .evidence
             .iter()

@@ -15,18 +15,19 @@ use toml::Spanned;
 use super::error::{ConfigErrors, ErrorSink};
 use super::raw;
 use super::sections::{read, read_each};
-use super::{Config, Digest, Feed, Poll, Sinks, Webhook, WebhookPreset};
+use super::{Alerts, Config, Digest, Feed, Poll, Sinks, Webhook, WebhookPreset};
 use crate::extract::Extractor;
 use crate::rules::{self, Action, Rule, Severity};
 
 const SECTIONS: &str =
-    "`store`, `poll`, `feed`, `rule`, `sinks`, `digest`, `http`, `actor`, `topic`";
+    "`store`, `poll`, `feed`, `rule`, `alerts`, `sinks`, `digest`, `http`, `actor`, `topic`";
 
 /// The raw sections of one file, each already read on its own.
 #[derive(Default)]
 struct RawConfig {
     store: raw::StoreConfig,
     poll: raw::PollConfig,
+    alerts: raw::AlertsConfig,
     feeds: Vec<raw::FeedConfig>,
     rules: Vec<raw::RuleConfig>,
     sinks: raw::SinksConfig,
@@ -66,6 +67,7 @@ fn read_sections(document: &DeTable<'_>, errors: &mut ErrorSink<'_>) -> RawConfi
         match key.get_ref().as_ref() {
             "store" => raw.store = read(value, "[store]", errors).unwrap_or_default(),
             "poll" => raw.poll = read(value, "[poll]", errors).unwrap_or_default(),
+            "alerts" => raw.alerts = read(value, "[alerts]", errors).unwrap_or_default(),
             "sinks" => raw.sinks = read(value, "[sinks]", errors).unwrap_or_default(),
             "digest" => raw.digest = read(value, "[digest]", errors).unwrap_or_default(),
             "http" => raw.http = read(value, "[http]", errors),
@@ -114,6 +116,7 @@ fn build(
         .and_then(|r| duration(r, errors))
         .unwrap_or(Duration::from_secs(90 * 86_400));
     let poll = compile_poll(&raw.poll, errors);
+    let alerts = compile_alerts(&raw.alerts, errors);
     let feeds = compile_feeds(&raw.feeds, base, &poll, errors);
     let sinks = compile_sinks(&raw.sinks, base, errors);
     let digest = compile_digest(&raw.digest, &store_path, base, errors);
@@ -143,6 +146,7 @@ fn build(
         sinks,
         digest,
         poll,
+        alerts,
         http_listen,
         extractor: extractor?,
     })
@@ -159,6 +163,34 @@ fn duration(value: &Spanned<String>, errors: &mut ErrorSink<'_>) -> Option<Durat
             );
             None
         }
+    }
+}
+
+fn compile_alerts(raw: &raw::AlertsConfig, errors: &mut ErrorSink<'_>) -> Alerts {
+    let defaults = Alerts::default();
+    let pick = |value: &Option<Spanned<String>>, default: Duration, errors: &mut ErrorSink<'_>| {
+        value
+            .as_ref()
+            .and_then(|d| duration(d, errors))
+            .unwrap_or(default)
+    };
+    let story_similarity = match &raw.story_similarity {
+        Some(s) if !(0.0..=1.0).contains(s.get_ref()) => {
+            errors.at(
+                s.span(),
+                format!("story_similarity {} is outside 0..1", s.get_ref()),
+                Some("use a value such as 0.5".into()),
+            );
+            defaults.story_similarity
+        }
+        Some(s) => *s.get_ref(),
+        None => defaults.story_similarity,
+    };
+    Alerts {
+        retry_base: pick(&raw.retry_base, defaults.retry_base, errors),
+        retry_max: pick(&raw.retry_max, defaults.retry_max, errors),
+        story_window: pick(&raw.story_window, defaults.story_window, errors),
+        story_similarity,
     }
 }
 
@@ -337,6 +369,7 @@ fn compile_sinks(raw: &raw::SinksConfig, base: &Path, errors: &mut ErrorSink<'_>
                     .iter()
                     .map(|(k, v)| (k.clone(), v.clone()))
                     .collect(),
+                secret: hook.secret.clone(),
             });
         }
     }
@@ -455,6 +488,20 @@ fn compile_rules(
             .cooldown
             .as_ref()
             .map_or(Some(Duration::ZERO), |c| duration(c, errors));
+        let quiet_hours = rule.quiet_hours.as_ref().and_then(|q| {
+            let parsed = q.get_ref().split_once('-').and_then(|(a, b)| {
+                let time = |s: &str| chrono::NaiveTime::parse_from_str(s.trim(), "%H:%M").ok();
+                Some((time(a)?, time(b)?))
+            });
+            if parsed.is_none() {
+                errors.at(
+                    q.span(),
+                    format!("invalid quiet hours `{}` in rule `{name}`", q.get_ref()),
+                    Some("use HH:MM-HH:MM in the digest timezone, like \"22:00-07:00\"".into()),
+                );
+            }
+            parsed
+        });
         if let (Some(expr), Some(severity), Some(cooldown)) = (expr, severity, cooldown) {
             compiled.push(Rule {
                 name,
@@ -463,6 +510,7 @@ fn compile_rules(
                 severity,
                 actions,
                 cooldown,
+                quiet_hours,
                 feeds: rule.feeds.clone(),
                 tags: rule.tags.clone(),
             });

@@ -31,6 +31,7 @@ pub struct Config {
     pub sinks: Sinks,
     pub digest: Digest,
     pub poll: Poll,
+    pub alerts: Alerts,
     /// Address of the optional health and metrics endpoint.
     pub http_listen: Option<std::net::SocketAddr>,
     /// The gazetteer and topic lexicons, built-in plus the config's own additions.
@@ -64,6 +65,7 @@ pub struct Webhook {
     pub url: url::Url,
     pub preset: WebhookPreset,
     pub headers: Vec<(String, String)>,
+    pub secret: Option<String>,
 }
 
 /// The payload shape a webhook receiver expects.
@@ -94,6 +96,26 @@ pub struct Digest {
     pub at: chrono::NaiveTime,
     pub timezone: chrono_tz::Tz,
     pub dir: PathBuf,
+}
+
+/// Alert delivery and story grouping settings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Alerts {
+    pub retry_base: Duration,
+    pub retry_max: Duration,
+    pub story_window: Duration,
+    pub story_similarity: f64,
+}
+
+impl Default for Alerts {
+    fn default() -> Self {
+        Alerts {
+            retry_base: Duration::from_secs(30),
+            retry_max: Duration::from_secs(3600),
+            story_window: Duration::from_secs(3 * 86_400),
+            story_similarity: 0.5,
+        }
+    }
 }
 
 /// Polling defaults and limits.

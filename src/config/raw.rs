@@ -42,6 +42,8 @@ pub struct RuleConfig {
     pub severity: Option<Spanned<String>>,
     pub actions: Option<Vec<Spanned<String>>>,
     pub cooldown: Option<Spanned<String>>,
+    /// "22:00-07:00" in the digest timezone: matches are held for the digest, not alerted.
+    pub quiet_hours: Option<Spanned<String>>,
     /// Only items from feeds whose name is listed.
     #[serde(default)]
     pub feeds: Vec<String>,
@@ -77,6 +79,9 @@ pub struct WebhookConfig {
     pub preset: Option<Spanned<String>>,
     #[serde(default)]
     pub headers: BTreeMap<String, String>,
+    /// Shared secret: each request carries `X-Wirewatch-Signature: sha256=HEX`, the
+    /// HMAC-SHA256 of the body under this key.
+    pub secret: Option<String>,
 }
 
 /// `[sinks.jsonl]`
@@ -110,6 +115,20 @@ pub struct DigestConfig {
 #[serde(deny_unknown_fields)]
 pub struct HttpConfig {
     pub listen: Spanned<String>,
+}
+
+/// `[alerts]`: delivery retries and story grouping.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AlertsConfig {
+    /// First retry delay after a failed delivery; doubles up to `retry_max`.
+    pub retry_base: Option<Spanned<String>>,
+    pub retry_max: Option<Spanned<String>>,
+    /// How far back a new item is compared with known stories.
+    pub story_window: Option<Spanned<String>>,
+    /// Estimated Jaccard similarity of title-and-lead shingles from which two items are
+    /// one story (0..1).
+    pub story_similarity: Option<Spanned<f64>>,
 }
 
 /// `[poll]`: politeness and limits shared by every feed.

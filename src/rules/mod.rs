@@ -86,6 +86,8 @@ pub struct Rule {
     pub actions: Vec<Action>,
     /// After an alert, the same rule stays quiet this long (matches still reach the digest).
     pub cooldown: Duration,
+    /// Local times (digest timezone) between which matches are held for the digest.
+    pub quiet_hours: Option<(chrono::NaiveTime, chrono::NaiveTime)>,
     /// Only items of these feeds (by name), when not empty.
     pub feeds: Vec<String>,
     /// Only items of feeds with one of these tags, when not empty.
@@ -93,6 +95,15 @@ pub struct Rule {
 }
 
 impl Rule {
+    /// Whether local time `t` falls in the rule's quiet hours (a window may cross midnight).
+    pub fn is_quiet_at(&self, t: chrono::NaiveTime) -> bool {
+        match self.quiet_hours {
+            None => false,
+            Some((from, to)) if from <= to => from <= t && t < to,
+            Some((from, to)) => t >= from || t < to,
+        }
+    }
+
     /// Whether the rule looks at items of this feed at all.
     pub fn applies_to(&self, feed: &str, tags: &[String]) -> bool {
         (self.feeds.is_empty() || self.feeds.iter().any(|f| f == feed))

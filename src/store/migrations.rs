@@ -74,4 +74,27 @@ pub const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (feed_id, key)
     );
     "#,
+    // 2: stories (near-duplicate items across feeds) and one alert per rule and story.
+    r#"
+    CREATE TABLE stories (
+        id INTEGER PRIMARY KEY,
+        signature BLOB NOT NULL,
+        title TEXT,
+        first_seen TEXT NOT NULL,
+        last_seen TEXT NOT NULL
+    );
+    CREATE TABLE story_bands (
+        band_key INTEGER NOT NULL,
+        story_id INTEGER NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+        PRIMARY KEY (band_key, story_id)
+    ) WITHOUT ROWID;
+    ALTER TABLE items ADD COLUMN story_id INTEGER REFERENCES stories(id);
+    CREATE INDEX items_story ON items (story_id);
+    CREATE TABLE story_alerts (
+        rule TEXT NOT NULL,
+        story_id INTEGER NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+        match_id INTEGER NOT NULL REFERENCES matches(id) ON DELETE CASCADE,
+        PRIMARY KEY (rule, story_id)
+    );
+    "#,
 ];

@@ -92,6 +92,8 @@ pub struct NewItem {
     pub content: String,
     pub published: Option<DateTime<Utc>>,
     pub extraction_json: String,
+    /// MinHash of title and lead, to group the item into a story.
+    pub signature: crate::story::Signature,
     pub matches: Vec<NewMatch>,
 }
 
@@ -116,6 +118,15 @@ pub struct UpdatedItem {
     pub extraction_json: String,
 }
 
+/// How new items are grouped into stories.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StoryParams {
+    /// Stories last seen longer ago than this are not joined any more.
+    pub window: Duration,
+    /// Estimated Jaccard similarity from which an item joins a story.
+    pub similarity: f64,
+}
+
 /// Everything one poll of one feed writes.
 #[derive(Debug, Clone)]
 pub struct PollRecord {
@@ -125,6 +136,7 @@ pub struct PollRecord {
     pub outcome: PollOutcome,
     pub new_items: Vec<NewItem>,
     pub updated_items: Vec<UpdatedItem>,
+    pub stories: StoryParams,
 }
 
 /// What a committed poll did.
@@ -271,12 +283,13 @@ impl Store {
         };
         let mut summary = CommitSummary::default();
         for item in &record.new_items {
-            let inserted = queries::insert_item(&tx, record.feed_id, item, &now)?;
+            let story = queries::story_for(&tx, item, record.now, &record.stories)?;
+            let inserted = queries::insert_item(&tx, record.feed_id, item, story, &now)?;
             let Some(item_id) = inserted else { continue };
             summary.new_items += 1;
             for m in &item.matches {
                 summary.matches += 1;
-                summary.alerts += queries::insert_match(&tx, item_id, m, record.now)?;
+                summary.alerts += queries::insert_match(&tx, item_id, story, m, record.now)?;
             }
         }
         for item in &record.updated_items {
@@ -318,6 +331,15 @@ impl Store {
             params![id, error, timestamp(retry_at)],
         )?;
         Ok(())
+    }
+
+    /// The feeds and links of every item in the story of an outbox entry's match, oldest
+    /// first.
+    pub fn sources_of_match(
+        &self,
+        match_id: i64,
+    ) -> Result<Vec<(String, Option<String>)>, StoreError> {
+        queries::sources_of_match(&self.conn, match_id)
     }
 
     /// Number of alerts not yet delivered.

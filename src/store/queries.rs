@@ -3,12 +3,14 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
-use super::{parse_timestamp, timestamp, NewItem, NewMatch, StoreError, UpdatedItem};
+use super::{parse_timestamp, timestamp, NewItem, NewMatch, StoreError, StoryParams, UpdatedItem};
+use crate::story::Signature;
 
 /// An alert waiting in the outbox.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OutboxEntry {
     pub id: i64,
+    pub match_id: i64,
     pub channel: String,
     pub payload: String,
     pub attempts: u32,
@@ -39,15 +41,81 @@ pub struct DigestRow {
     pub matches: Vec<(String, String, String)>,
 }
 
+/// The story the item belongs to: the most similar recent story above the threshold among
+/// those sharing a band key, or a new one.
+pub(super) fn story_for(
+    tx: &Transaction<'_>,
+    item: &NewItem,
+    now: DateTime<Utc>,
+    params: &StoryParams,
+) -> Result<i64, StoreError> {
+    let keys = item.signature.band_keys();
+    let since = now - chrono::Duration::from_std(params.window).unwrap_or_default();
+    let mut best: Option<(f64, i64)> = None;
+    {
+        let mut candidates = tx.prepare_cached(
+            "SELECT s.id, s.signature FROM story_bands b JOIN stories s ON s.id = b.story_id
+             WHERE b.band_key = ?1 AND s.last_seen >= ?2",
+        )?;
+        for key in &keys {
+            let rows = candidates.query_map(params![key, timestamp(since)], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?))
+            })?;
+            for row in rows {
+                let (id, bytes) = row?;
+                let similarity = item.signature.similarity(&Signature::from_bytes(&bytes));
+                if similarity >= params.similarity && best.is_none_or(|(s, _)| similarity > s) {
+                    best = Some((similarity, id));
+                }
+            }
+        }
+    }
+    let stamp = timestamp(now);
+    if let Some((_, id)) = best {
+        tx.execute(
+            "UPDATE stories SET last_seen = ?2 WHERE id = ?1",
+            params![id, stamp],
+        )?;
+        return Ok(id);
+    }
+    tx.execute(
+        "INSERT INTO stories (signature, title, first_seen, last_seen) VALUES (?1, ?2, ?3, ?3)",
+        params![item.signature.to_bytes(), item.title, stamp],
+    )?;
+    let id = tx.last_insert_rowid();
+    let mut band = tx
+        .prepare_cached("INSERT OR IGNORE INTO story_bands (band_key, story_id) VALUES (?1, ?2)")?;
+    for key in keys {
+        band.execute(params![key, id])?;
+    }
+    Ok(id)
+}
+
+pub(super) fn sources_of_match(
+    conn: &Connection,
+    match_id: i64,
+) -> Result<Vec<(String, Option<String>)>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT f.name, i.link FROM matches m
+         JOIN items first ON first.id = m.item_id
+         JOIN items i ON i.story_id = first.story_id
+         JOIN feeds f ON f.id = i.feed_id
+         WHERE m.id = ?1 ORDER BY i.first_seen, i.id",
+    )?;
+    let rows = stmt.query_map(params![match_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 pub(super) fn insert_item(
     tx: &Transaction<'_>,
     feed_id: i64,
     item: &NewItem,
+    story_id: i64,
     now: &str,
 ) -> Result<Option<i64>, StoreError> {
     let inserted = tx.execute(
-        "INSERT INTO items (feed_id, key, content_hash, guid, link, title, content, published, first_seen)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+        "INSERT INTO items (feed_id, key, content_hash, guid, link, title, content, published, first_seen, story_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
          ON CONFLICT (feed_id, key) DO NOTHING",
         params![
             feed_id,
@@ -58,7 +126,8 @@ pub(super) fn insert_item(
             item.title,
             item.content,
             item.published.map(timestamp),
-            now
+            now,
+            story_id
         ],
     )?;
     if inserted == 0 {
@@ -77,6 +146,7 @@ pub(super) fn insert_item(
 pub(super) fn insert_match(
     tx: &Transaction<'_>,
     item_id: i64,
+    story_id: i64,
     m: &NewMatch,
     now: DateTime<Utc>,
 ) -> Result<usize, StoreError> {
@@ -92,7 +162,12 @@ pub(super) fn insert_match(
         .and_then(|t| parse_timestamp(&t))
         .zip(chrono::Duration::from_std(m.cooldown).ok())
         .is_some_and(|(last, cooldown)| now < last + cooldown);
-    let alerted = !cooling && !m.deliveries.is_empty();
+    // One alert per rule and story: a later copy of the story is stored and matched (the
+    // digest lists it as another source) but does not alert again.
+    let story_alerted: bool = tx
+        .prepare_cached("SELECT 1 FROM story_alerts WHERE rule = ?1 AND story_id = ?2")?
+        .exists(params![m.rule, story_id])?;
+    let alerted = !cooling && !story_alerted && !m.deliveries.is_empty();
     let stamp = timestamp(now);
     let inserted = tx.execute(
         "INSERT INTO matches (rule, item_id, severity, evidence, matched_at, alerted)
@@ -103,6 +178,10 @@ pub(super) fn insert_match(
         return Ok(0);
     }
     let match_id = tx.last_insert_rowid();
+    tx.execute(
+        "INSERT INTO story_alerts (rule, story_id, match_id) VALUES (?1, ?2, ?3)",
+        params![m.rule, story_id, match_id],
+    )?;
     for (channel, payload) in &m.deliveries {
         tx.execute(
             "INSERT INTO outbox (match_id, channel, payload, created_at, next_attempt)
@@ -147,7 +226,7 @@ pub(super) fn due_outbox(
     limit: usize,
 ) -> Result<Vec<OutboxEntry>, StoreError> {
     let mut stmt = conn.prepare_cached(
-        "SELECT id, channel, payload, attempts FROM outbox
+        "SELECT id, channel, payload, attempts, match_id FROM outbox
          WHERE delivered_at IS NULL AND next_attempt <= ?1 ORDER BY id LIMIT ?2",
     )?;
     let rows = stmt.query_map(params![timestamp(now), limit as i64], |r| {
@@ -156,6 +235,7 @@ pub(super) fn due_outbox(
             channel: r.get(1)?,
             payload: r.get(2)?,
             attempts: r.get(3)?,
+            match_id: r.get(4)?,
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
