@@ -61,9 +61,11 @@ pub fn build_alert(
     verdict: &Verdict,
     now: DateTime<Utc>,
 ) -> Alert {
-    let title = item
+    // The normalised title: feed titles may carry markup and entities.
+    let title = extraction
         .title
-        .map(str::to_string)
+        .clone()
+        .or_else(|| item.title.map(str::to_string))
         .or_else(|| extraction.sentences.first().cloned())
         .unwrap_or_else(|| "(untitled item)".to_string());
     Alert {

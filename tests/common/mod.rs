@@ -17,6 +17,8 @@ pub struct Route {
     pub content_type: String,
     pub body: Vec<u8>,
     pub etag: Option<String>,
+    /// Answer 500 to this many requests before answering `status`.
+    pub fail_first: usize,
 }
 
 impl Route {
@@ -26,7 +28,18 @@ impl Route {
             content_type: content_type.into(),
             body: body.into(),
             etag: None,
+            fail_first: 0,
         }
+    }
+
+    /// A webhook receiver: 200 with an empty body.
+    pub fn receiver() -> Route {
+        Route::ok("text/plain", "")
+    }
+
+    pub fn failing_first(mut self, n: usize) -> Route {
+        self.fail_first = n;
+        self
     }
 
     pub fn with_etag(mut self, etag: &str) -> Route {
@@ -54,6 +67,12 @@ pub struct TestServer {
 
 impl TestServer {
     pub fn start(routes: HashMap<String, Route>) -> TestServer {
+        TestServer::start_on("127.0.0.1:0", routes)
+    }
+
+    /// A server on a given address (to bring up a receiver on a port used before).
+    pub fn start_on(addr: &str, routes: HashMap<String, Route>) -> TestServer {
+        let addr = addr.to_string();
         let routes = Arc::new(Mutex::new(routes));
         let seen = Arc::new(Mutex::new(Vec::new()));
         let (tx, rx) = std::sync::mpsc::channel();
@@ -64,7 +83,7 @@ impl TestServer {
                 .build()
                 .unwrap();
             rt.block_on(async move {
-                let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+                let listener = TcpListener::bind(&addr).await.unwrap();
                 tx.send(listener.local_addr().unwrap()).unwrap();
                 loop {
                     let Ok((socket, _)) = listener.accept().await else {
@@ -92,6 +111,12 @@ impl TestServer {
 
     pub fn set_route(&self, path: &str, route: Route) {
         self.routes.lock().unwrap().insert(path.to_string(), route);
+    }
+
+    /// A free port on 127.0.0.1 (bound, then released).
+    pub fn free_addr() -> String {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().to_string()
     }
 
     pub fn requests_to(&self, path: &str) -> Vec<SeenRequest> {
@@ -150,7 +175,19 @@ async fn serve(
             headers: headers.clone(),
             body,
         });
-        let route = routes.lock().unwrap().get(&path).cloned();
+        let route = {
+            let mut routes = routes.lock().unwrap();
+            match routes.get_mut(&path) {
+                Some(route) if route.fail_first > 0 => {
+                    route.fail_first -= 1;
+                    Some(Route {
+                        status: 500,
+                        ..route.clone()
+                    })
+                }
+                other => other.cloned(),
+            }
+        };
         let response = match route {
             None => b"HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n".to_vec(),
             Some(route) => {
