@@ -72,6 +72,15 @@ pub enum Command {
         /// A file, an http(s) URL, or - for standard input
         source: String,
     },
+    /// Run one rule over the items already stored: what it would have fired on
+    Backtest {
+        /// The rule to try
+        #[arg(long, value_name = "NAME")]
+        rule: String,
+        /// How far back to look (e.g. 30d, 12h)
+        #[arg(long, value_name = "DURATION", default_value = "30d")]
+        since: String,
+    },
     /// Write (or rewrite) the digest for a day from the store
     Digest {
         /// The day [default: the digest being collected now]
@@ -195,6 +204,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Extract { json, source } => extract(explicit, &source, json).await,
         Command::Explain { rule, source } => explain(explicit, rule.as_deref(), &source).await,
         Command::Digest { date } => write_digest(explicit, date),
+        Command::Backtest { rule, since } => backtest(explicit, &rule, &since),
         Command::Status { json } => status(explicit, json),
         Command::Feeds(_) => Err(Failure::Internal(
             "OPML import and export are not built yet; list feeds as [[feed]] tables in the config meanwhile".into(),
@@ -450,6 +460,78 @@ async fn explain(explicit: Option<&Path>, only: Option<&str>, source: &str) -> R
         }
     }
     Ok(())
+}
+
+fn backtest(explicit: Option<&Path>, name: &str, since: &str) -> Result<(), Failure> {
+    let config = load(explicit)?;
+    let rule = config
+        .rules
+        .iter()
+        .find(|r| r.name == name)
+        .ok_or_else(|| {
+            Failure::User(format!(
+                "no rule named `{name}` in {}",
+                config.path.display()
+            ))
+        })?;
+    let span = humantime::parse_duration(since).map_err(|e| {
+        Failure::User(format!(
+            "invalid --since `{since}`: {e}; use a duration like 30d or 12h"
+        ))
+    })?;
+    let from = chrono::Utc::now() - chrono::Duration::from_std(span).unwrap_or_default();
+    let store = crate::store::Store::open(&config.store_path)?;
+    let show_progress = std::io::stderr().is_terminal();
+    let report = crate::app::backtest::backtest(&config, &store, rule, from, |done, total| {
+        if show_progress && (done % 50 == 0 || done == total) {
+            eprint!("\r{}", progress_bar(done, total));
+            if done == total {
+                eprintln!();
+            }
+        }
+    })?;
+    for hit in &report.hits {
+        println!(
+            "{}  {}  {}{}",
+            hit.item.first_seen.format("%Y-%m-%d %H:%M"),
+            hit.item.feed,
+            hit.item.title.as_deref().unwrap_or("(untitled)"),
+            hit.item
+                .link
+                .as_deref()
+                .map(|l| format!("  {l}"))
+                .unwrap_or_default()
+        );
+        if let Some(evidence) = &hit.evidence {
+            println!("      > {evidence}");
+        }
+    }
+    println!(
+        "rule `{}` would have fired on {} of {} items since {} ({} stories, so {} alerts)",
+        rule.name,
+        report.hits.len(),
+        report.items_checked,
+        from.format("%Y-%m-%d %H:%M UTC"),
+        report.stories,
+        report.stories
+    );
+    Ok(())
+}
+
+/// `[=========>          ] 450/1000`
+fn progress_bar(done: usize, total: usize) -> String {
+    const WIDTH: usize = 30;
+    let filled = if total == 0 {
+        WIDTH
+    } else {
+        done * WIDTH / total
+    };
+    format!(
+        "[{}{}{}] {done}/{total}",
+        "=".repeat(filled.saturating_sub(1)),
+        if filled > 0 { ">" } else { "" },
+        " ".repeat(WIDTH - filled)
+    )
 }
 
 fn write_digest(explicit: Option<&Path>, date: Option<chrono::NaiveDate>) -> Result<(), Failure> {

@@ -288,3 +288,65 @@ fn desktop_without_a_session_bus_fails_clearly_and_other_sinks_deliver() {
     );
     assert_eq!(jsonl(dir.path()).len(), 1);
 }
+
+#[test]
+fn webhook_presets_send_the_shapes_their_services_expect() {
+    let mut routes = HashMap::new();
+    routes.insert(
+        "/a.xml".into(),
+        Route::ok(
+            "application/rss+xml",
+            rss(
+                "a1",
+                "Shells &amp;lt;b&amp;gt;reach&amp;lt;/b&amp;gt; the front",
+                ITEM,
+            ),
+        ),
+    );
+    for path in ["/slack", "/discord", "/ntfy", "/matrix"] {
+        routes.insert(path.into(), Route::receiver());
+    }
+    let server = TestServer::start(routes);
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(dir.path(), &[("Wire A", server.url("/a.xml"))], None, "");
+    let mut text = std::fs::read_to_string(&config).unwrap().replace(
+        r#"actions = ["jsonl"]"#,
+        r#"actions = ["webhook:slack", "webhook:discord", "webhook:ntfy", "webhook:matrix"]"#,
+    );
+    for preset in ["slack", "discord", "ntfy", "matrix"] {
+        text.push_str(&format!(
+            "\n[sinks.webhook.{preset}]\nurl = \"{}\"\npreset = \"{preset}\"\nheaders = {{ Authorization = \"Bearer t0k\" }}\n",
+            server.url(&format!("/{preset}"))
+        ));
+    }
+    std::fs::write(&config, text).unwrap();
+    let out = wirewatch(&["--config", &config, "run", "--once"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let body = |path: &str| {
+        let posts = server.requests_to(path);
+        assert_eq!(posts.len(), 1, "{path}");
+        assert_eq!(posts[0].headers["authorization"], "Bearer t0k");
+        posts[0].clone()
+    };
+    let slack: serde_json::Value = serde_json::from_slice(&body("/slack").body).unwrap();
+    let text = slack["text"].as_str().unwrap();
+    assert!(text.starts_with("[warning] ru-prk: Shells"), "{text}");
+    assert!(
+        !text.contains('<'),
+        "markup characters are neutralised for chat: {text}"
+    );
+    let discord: serde_json::Value = serde_json::from_slice(&body("/discord").body).unwrap();
+    assert!(discord["content"].as_str().unwrap().contains("ru-prk"));
+    let matrix: serde_json::Value = serde_json::from_slice(&body("/matrix").body).unwrap();
+    assert_eq!(matrix["msgtype"], "m.text");
+    assert!(matrix["body"]
+        .as_str()
+        .unwrap()
+        .contains("Actors: RUS, PRK"));
+    let ntfy = body("/ntfy");
+    assert!(ntfy.headers["title"].starts_with("ru-prk: Shells"));
+    assert_eq!(ntfy.headers["priority"], "4");
+    assert_eq!(ntfy.headers["click"], "https://example.invalid/a1");
+    let ntfy_body = String::from_utf8_lossy(&ntfy.body).into_owned();
+    assert!(ntfy_body.contains("Actors: RUS, PRK"), "{ntfy_body}");
+}

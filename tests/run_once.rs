@@ -123,6 +123,19 @@ fn two_passes_store_no_duplicates_and_a_broken_feed_stops_nothing() {
         alerts_after_first
     );
 
+    // A backtest of the rule over the store finds what it alerted on.
+    let backtest = wirewatch(&[
+        "--config", &config, "backtest", "--rule", "ru-prk", "--since", "1d",
+    ]);
+    assert_eq!(backtest.status.code(), Some(0), "{}", stderr(&backtest));
+    assert!(
+        stdout(&backtest).contains("rule `ru-prk` would have fired on 2 of 10 items"),
+        "{}",
+        stdout(&backtest)
+    );
+    let unknown = wirewatch(&["--config", &config, "backtest", "--rule", "nope"]);
+    assert_eq!(unknown.status.code(), Some(1));
+
     // The second request for the feed with an ETag was conditional and got 304.
     let world = server.requests_to("/world.xml");
     assert_eq!(world.len(), 2);

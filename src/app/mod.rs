@@ -3,6 +3,7 @@
 //! poll, drains the outbox and writes digests when due. `run --once` is one pass; the daemon
 //! repeats it on per-feed schedules until SIGINT or SIGTERM.
 
+pub mod backtest;
 pub mod pipeline;
 
 use std::collections::HashMap;

@@ -110,3 +110,37 @@ impl Rule {
             && (self.tags.is_empty() || self.tags.iter().any(|t| tags.contains(t)))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rule(quiet: Option<(&str, &str)>) -> Rule {
+        let t = |s: &str| chrono::NaiveTime::parse_from_str(s, "%H:%M").unwrap();
+        Rule {
+            name: "r".into(),
+            source: "actor:RUS".into(),
+            expr: parse("actor:RUS", crate::extract::Extractor::builtin()).unwrap(),
+            severity: Severity::Info,
+            actions: vec![Action::Log],
+            cooldown: Duration::ZERO,
+            quiet_hours: quiet.map(|(a, b)| (t(a), t(b))),
+            feeds: vec![],
+            tags: vec![],
+        }
+    }
+
+    #[test]
+    fn quiet_hours_may_cross_midnight() {
+        let t = |s: &str| chrono::NaiveTime::parse_from_str(s, "%H:%M").unwrap();
+        let night = rule(Some(("22:00", "07:00")));
+        assert!(night.is_quiet_at(t("23:30")));
+        assert!(night.is_quiet_at(t("06:59")));
+        assert!(!night.is_quiet_at(t("07:00")));
+        assert!(!night.is_quiet_at(t("12:00")));
+        let lunch = rule(Some(("12:00", "13:00")));
+        assert!(lunch.is_quiet_at(t("12:30")));
+        assert!(!lunch.is_quiet_at(t("13:30")));
+        assert!(!rule(None).is_quiet_at(t("03:00")));
+    }
+}

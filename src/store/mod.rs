@@ -15,7 +15,7 @@ use std::time::Duration;
 use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 
-pub use queries::{DigestRow, FeedStatus, OutboxEntry};
+pub use queries::{DigestRow, FeedStatus, OutboxEntry, StoredItem};
 
 /// Why the store failed.
 #[derive(Debug, thiserror::Error)]
@@ -380,6 +380,11 @@ impl Store {
             params![day, path, timestamp(now), stories as i64],
         )?;
         Ok(())
+    }
+
+    /// Every stored item first seen at or after `since`, oldest first.
+    pub fn items_since(&self, since: DateTime<Utc>) -> Result<Vec<StoredItem>, StoreError> {
+        queries::items_since(&self.conn, since)
     }
 
     /// Total number of stored items.

@@ -28,6 +28,56 @@ pub struct FeedStatus {
     pub next_poll: Option<String>,
 }
 
+/// A stored item, for backtests.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredItem {
+    pub feed: String,
+    pub guid: Option<String>,
+    pub link: Option<String>,
+    pub title: Option<String>,
+    pub content: String,
+    pub first_seen: DateTime<Utc>,
+    pub story_id: Option<i64>,
+}
+
+pub(super) fn items_since(
+    conn: &Connection,
+    since: DateTime<Utc>,
+) -> Result<Vec<StoredItem>, StoreError> {
+    let mut stmt = conn.prepare(
+        "SELECT f.name, i.guid, i.link, i.title, i.content, i.first_seen, i.story_id
+         FROM items i JOIN feeds f ON f.id = i.feed_id
+         WHERE i.first_seen >= ?1 ORDER BY i.first_seen, i.id",
+    )?;
+    let rows = stmt.query_map(params![timestamp(since)], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, Option<String>>(1)?,
+            r.get::<_, Option<String>>(2)?,
+            r.get::<_, Option<String>>(3)?,
+            r.get::<_, String>(4)?,
+            r.get::<_, String>(5)?,
+            r.get::<_, Option<i64>>(6)?,
+        ))
+    })?;
+    let mut items = Vec::new();
+    for row in rows {
+        let (feed, guid, link, title, content, first_seen, story_id) = row?;
+        let first_seen = parse_timestamp(&first_seen)
+            .ok_or_else(|| StoreError::Corrupt(format!("item time {first_seen}")))?;
+        items.push(StoredItem {
+            feed,
+            guid,
+            link,
+            title,
+            content,
+            first_seen,
+            story_id,
+        });
+    }
+    Ok(items)
+}
+
 /// An item for the digest, with its rule matches.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DigestRow {
