@@ -178,8 +178,63 @@ fn conll_people(verbose: bool) {
     score.report("PER mentions (exact span)");
 }
 
+/// Story grouping on AG News test (7,600 items from many sources): how many pairs of items
+/// the MinHash grouping would join at several thresholds, with examples to judge whether
+/// they are the same story.
+fn story_pairs(verbose: bool) {
+    use std::collections::{HashMap, HashSet};
+    use wirewatch::story::signature;
+    let corpus = common::corpus();
+    let csv = std::fs::read_to_string(corpus.join("news/ag_news/test.csv")).unwrap();
+    let rows = common::csv_rows(&csv);
+    let signatures: Vec<_> = rows.iter().map(|r| signature(&r[1], &r[2])).collect();
+    let mut buckets: HashMap<i64, Vec<usize>> = HashMap::new();
+    for (i, s) in signatures.iter().enumerate() {
+        for key in s.band_keys() {
+            buckets.entry(key).or_default().push(i);
+        }
+    }
+    let mut pairs = HashSet::new();
+    for members in buckets.values().filter(|m| m.len() > 1) {
+        for (k, &a) in members.iter().enumerate() {
+            for &b in &members[k + 1..] {
+                pairs.insert((a.min(b), a.max(b)));
+            }
+        }
+    }
+    println!(
+        "AG News test: {} items, {} LSH candidate pairs",
+        rows.len(),
+        pairs.len()
+    );
+    for threshold in [0.3, 0.4, 0.5, 0.6, 0.7] {
+        let joined: Vec<_> = pairs
+            .iter()
+            .filter(|(a, b)| signatures[*a].similarity(&signatures[*b]) >= threshold)
+            .collect();
+        println!(
+            "  similarity >= {threshold}: {} pairs grouped",
+            joined.len()
+        );
+        if verbose && threshold == 0.3 {
+            for (a, b) in joined
+                .iter()
+                .filter(|(a, b)| signatures[*a].similarity(&signatures[*b]) < 0.5)
+            {
+                println!(
+                    "    {:.2}  {}  <->  {}",
+                    signatures[*a].similarity(&signatures[*b]),
+                    rows[*a][1],
+                    rows[*b][1]
+                );
+            }
+        }
+    }
+}
+
 fn main() {
     let verbose = std::env::var("WIREWATCH_EVAL_VERBOSE").is_ok_and(|v| v == "1");
     labelled_news(verbose);
     conll_people(verbose);
+    story_pairs(verbose);
 }

@@ -113,7 +113,7 @@ impl Default for Alerts {
             retry_base: Duration::from_secs(30),
             retry_max: Duration::from_secs(3600),
             story_window: Duration::from_secs(3 * 86_400),
-            story_similarity: 0.5,
+            story_similarity: 0.3,
         }
     }
 }
