@@ -521,11 +521,10 @@ fn backtest(explicit: Option<&Path>, name: &str, since: &str) -> Result<(), Fail
 /// `[=========>          ] 450/1000`
 fn progress_bar(done: usize, total: usize) -> String {
     const WIDTH: usize = 30;
-    let filled = if total == 0 {
-        WIDTH
-    } else {
-        done * WIDTH / total
-    };
+    let filled = (done * WIDTH)
+        .checked_div(total)
+        .unwrap_or(WIDTH)
+        .min(WIDTH);
     format!(
         "[{}{}{}] {done}/{total}",
         "=".repeat(filled.saturating_sub(1)),
