@@ -197,7 +197,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
             if once {
                 run_once(&config, digest).await
             } else {
-                run_daemon(&config).await
+                run_daemon(config).await
             }
         }
         Command::Check => check(explicit),
@@ -262,15 +262,26 @@ async fn run_once(config: &Config, digest: bool) -> Result<(), Failure> {
     Ok(())
 }
 
-async fn run_daemon(config: &Config) -> Result<(), Failure> {
+async fn run_daemon(config: Config) -> Result<(), Failure> {
     let stop = Arc::new(AtomicBool::new(false));
     let flag = stop.clone();
     tokio::spawn(async move {
         wait_for_stop_signal().await;
         tracing::info!("stop requested, finishing current work");
+        crate::service::stopping();
         flag.store(true, Ordering::SeqCst);
     });
-    crate::app::run_daemon(config, stop).await?;
+    let (reload_tx, reload_rx) = tokio::sync::mpsc::unbounded_channel();
+    crate::service::reload_on_sighup(reload_tx.clone());
+    // Kept alive for the daemon's lifetime; without it, SIGHUP still reloads.
+    let _watcher = match crate::service::reload_on_change(&config.path, reload_tx) {
+        Ok(watcher) => Some(watcher),
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot watch the config file; reload with SIGHUP");
+            None
+        }
+    };
+    crate::app::run_daemon(config, stop, reload_rx).await?;
     Ok(())
 }
 

@@ -62,6 +62,18 @@ pub enum FetchError {
 }
 
 impl FetchError {
+    /// A short, fixed name for the kind of failure (metrics and logs).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            FetchError::Status { .. } => "http_status",
+            FetchError::Timeout => "timeout",
+            FetchError::TooLarge { .. } => "too_large",
+            FetchError::File { .. } => "file",
+            FetchError::Network(_) => "network",
+            FetchError::Unsupported(_) => "unsupported",
+        }
+    }
+
     /// How long the server asked us to wait, if it did.
     pub fn retry_after(&self) -> Option<Duration> {
         match self {

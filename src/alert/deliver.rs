@@ -62,9 +62,11 @@ pub async fn deliver_due(
             match sinks.deliver(&entry.channel, &alert, &key).await {
                 Ok(()) => {
                     store.mark_delivered(entry.id, Utc::now().max(now))?;
+                    crate::metrics::metrics().alert_attempt(&entry.channel, true);
                     report.delivered.push((entry.channel, alert));
                 }
                 Err(error) => {
+                    crate::metrics::metrics().alert_attempt(&entry.channel, false);
                     let delay = retry_delay(
                         entry.attempts,
                         entry.id,
@@ -80,6 +82,10 @@ pub async fn deliver_due(
             }
         }
     }
+    crate::metrics::metrics().outbox_depth.store(
+        store.outbox_depth()? as u64,
+        std::sync::atomic::Ordering::Relaxed,
+    );
     Ok(report)
 }
 

@@ -18,6 +18,7 @@ use crate::alert::{deliver_due, Alert, SinkSet};
 use crate::config::{Config, Feed};
 use crate::digest;
 use crate::fetch::{FetchError, FetchRequest, Fetched, Fetcher};
+use crate::metrics::metrics;
 use crate::parse::parse_feed;
 use crate::store::{
     CommitSummary, FeedState, PollOutcome, PollRecord, Store, StoreError, StoryParams,
@@ -87,21 +88,36 @@ async fn poll_feeds_until(
                 etag: state.etag.clone(),
                 last_modified: state.last_modified.clone(),
             };
+            let started = std::time::Instant::now();
             let result = fetcher.fetch(&request).await;
-            (feed, state, result)
+            (feed, state, result, started)
         })
         .buffer_unordered(config.poll.concurrency);
-    while let Some((feed, state, result)) = fetches.next().await {
+    while let Some((feed, state, result, started)) = fetches.next().await {
         if stop.is_some_and(|s| s.load(Ordering::SeqCst)) {
             tracing::info!("stopping between feeds; the rest are polled after restart");
             break;
         }
+        let error_kind = match &result {
+            Err(e) => Some(e.kind()),
+            Ok(_) => None,
+        };
         let record = process_feed(config, store, feed, &state, result, now)?;
+        let error_kind = match &record.outcome {
+            PollOutcome::Failed { .. } => Some(error_kind.unwrap_or("parse")),
+            _ => None,
+        };
         if let PollOutcome::Failed { error } = &record.outcome {
             tracing::warn!(feed = %feed.name, %error, failures = state.consecutive_failures + 1, "poll failed");
             report.feed_errors.push((feed.name.clone(), error.clone()));
         }
         let summary = store.commit_poll(&record)?;
+        let m = metrics();
+        m.items
+            .fetch_add(summary.new_items as u64, Ordering::Relaxed);
+        m.matches
+            .fetch_add(summary.matches as u64, Ordering::Relaxed);
+        m.poll_finished(started.elapsed(), error_kind, Utc::now().timestamp());
         tracing::info!(feed = %feed.name, new = summary.new_items, updated = summary.updated_items,
             matches = summary.matches, alerts = summary.alerts, "polled");
         report.feeds_polled += 1;
@@ -204,28 +220,46 @@ pub async fn run_once(config: &Config, write_digest: bool) -> Result<PassReport,
 }
 
 /// The daemon loop: every second, polls the feeds that are due, delivers due alerts, and
-/// writes the last day's digest once its time has passed; until `stop` is set.
-pub async fn run_daemon(config: &Config, stop: Arc<AtomicBool>) -> Result<(), AppError> {
+/// writes the last day's digest once its time has passed; applies a new config when one is
+/// requested on `reload` and valid (an invalid one is logged and the running one kept);
+/// until `stop` is set.
+pub async fn run_daemon(
+    config: Config,
+    stop: Arc<AtomicBool>,
+    mut reload: tokio::sync::mpsc::UnboundedReceiver<()>,
+) -> Result<(), AppError> {
+    let mut config = config;
     let mut store = Store::open(&config.store_path)?;
-    let fetcher = Fetcher::new(&config.poll)?;
-    let sinks = SinkSet::new(&config.sinks);
+    let mut fetcher = Fetcher::new(&config.poll)?;
+    let mut sinks = SinkSet::new(&config.sinks);
     tracing::info!(feeds = config.feeds.len(), rules = config.rules.len(), store = %config.store_path.display(), "wirewatch running");
-    // When each feed is due, kept in memory and refreshed from the store after its poll.
-    let mut schedule: HashMap<String, DateTime<Utc>> = HashMap::new();
-    for feed in &config.feeds {
-        let next = store
-            .feed_state(feed.url.as_str())?
-            .and_then(|s| s.next_poll);
-        schedule.insert(
-            feed.url.to_string(),
-            next.unwrap_or(DateTime::<Utc>::MIN_UTC),
-        );
+    if let Some(listen) = config.http_listen {
+        tokio::spawn(async move {
+            if let Err(e) = crate::http::serve(listen).await {
+                tracing::error!(%listen, error = %e, "health and metrics endpoint failed; check that the address is free");
+            }
+        });
     }
+    // When each feed is due, kept in memory and refreshed from the store after its poll.
+    let mut schedule = HashMap::new();
+    refresh_schedule(&config, &store, &mut schedule)?;
+    crate::service::ready(&format!("{} feeds, starting", config.feeds.len()));
     let mut ticker = tokio::time::interval(Duration::from_secs(1));
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut last_digest_check = DateTime::<Utc>::MIN_UTC;
+    let mut last_poll: Option<DateTime<Utc>> = None;
     while !stop.load(Ordering::SeqCst) {
         ticker.tick().await;
+        crate::service::watchdog();
+        if drain(&mut reload) {
+            if let Some(new) = reload_config(&config) {
+                config = new;
+                fetcher = Fetcher::new(&config.poll)?;
+                sinks = SinkSet::new(&config.sinks);
+                refresh_schedule(&config, &store, &mut schedule)?;
+            }
+            crate::service::ready(&format!("{} feeds, config reloaded", config.feeds.len()));
+        }
         let now = Utc::now();
         let due: Vec<&Feed> = config
             .feeds
@@ -233,7 +267,16 @@ pub async fn run_daemon(config: &Config, stop: Arc<AtomicBool>) -> Result<(), Ap
             .filter(|f| schedule.get(f.url.as_str()).is_none_or(|t| *t <= now))
             .collect();
         if !due.is_empty() {
-            poll_feeds_until(config, &mut store, &fetcher, &due, now, Some(&stop)).await?;
+            let report =
+                poll_feeds_until(&config, &mut store, &fetcher, &due, now, Some(&stop)).await?;
+            tracing::info!(
+                feeds = report.feeds_polled,
+                failed = report.feed_errors.len(),
+                new = report.totals.new_items,
+                matches = report.totals.matches,
+                alerts = report.totals.alerts,
+                "poll pass"
+            );
             for feed in due {
                 if let Some(next) = store
                     .feed_state(feed.url.as_str())?
@@ -242,15 +285,84 @@ pub async fn run_daemon(config: &Config, stop: Arc<AtomicBool>) -> Result<(), Ap
                     schedule.insert(feed.url.to_string(), next);
                 }
             }
+            last_poll = Some(Utc::now());
         }
         deliver_due(&store, &sinks, &config.alerts, Utc::now()).await?;
         if config.digest.enabled && now - last_digest_check >= chrono::Duration::seconds(60) {
             last_digest_check = now;
-            write_due_digest(config, &store, now)?;
+            write_due_digest(&config, &store, now)?;
+            crate::service::status(&status_line(&config, last_poll, now));
         }
     }
+    crate::service::stopping();
     tracing::info!("wirewatch stopped");
     Ok(())
+}
+
+/// Whether at least one reload request is waiting (all of them are consumed).
+fn drain(reload: &mut tokio::sync::mpsc::UnboundedReceiver<()>) -> bool {
+    let mut any = false;
+    while reload.try_recv().is_ok() {
+        any = true;
+    }
+    any
+}
+
+/// The config file read again, or `None` (logged) when it is invalid.
+fn reload_config(running: &Config) -> Option<Config> {
+    crate::service::reloading();
+    match Config::load(&running.path) {
+        Ok(new) => {
+            if new.store_path != running.store_path {
+                tracing::error!(path = %running.path.display(), "config reload rejected: [store] path changed; restart wirewatch to move the store");
+                return None;
+            }
+            tracing::info!(
+                feeds = new.feeds.len(),
+                rules = new.rules.len(),
+                "config reloaded"
+            );
+            Some(new)
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "config reload rejected; the running config stays in force");
+            None
+        }
+    }
+}
+
+/// Due times for every configured feed: stored ones, or now for feeds never polled.
+fn refresh_schedule(
+    config: &Config,
+    store: &Store,
+    schedule: &mut HashMap<String, DateTime<Utc>>,
+) -> Result<(), StoreError> {
+    let mut fresh = HashMap::new();
+    for feed in &config.feeds {
+        let url = feed.url.to_string();
+        let next = match schedule.get(&url) {
+            Some(t) => *t,
+            None => store
+                .feed_state(&url)?
+                .and_then(|s| s.next_poll)
+                .unwrap_or(DateTime::<Utc>::MIN_UTC),
+        };
+        fresh.insert(url, next);
+    }
+    *schedule = fresh;
+    Ok(())
+}
+
+/// "312 feeds, last poll 2 min ago, 0 alerts waiting".
+fn status_line(config: &Config, last_poll: Option<DateTime<Utc>>, now: DateTime<Utc>) -> String {
+    let last = last_poll.map_or("no poll yet".to_string(), |t| {
+        format!("last poll {} min ago", (now - t).num_minutes().max(0))
+    });
+    let waiting = metrics().outbox_depth.load(Ordering::Relaxed);
+    format!(
+        "{} feeds, {last}, {waiting} alerts waiting",
+        config.feeds.len()
+    )
 }
 
 /// Writes the last finished day's digest if it has not been written yet.
