@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use aho_corasick::AhoCorasick;
 
 use super::data::{OfficialConfig, PlaceConfig};
 use crate::config::raw::ActorConfig;
@@ -237,25 +237,11 @@ impl GazetteerBuilder {
 
     /// Builds the automaton.
     pub fn build(self) -> Gazetteer {
-        let mut keys: HashMap<String, usize> = HashMap::new();
-        let mut patterns: Vec<String> = Vec::new();
-        let mut entries: Vec<Vec<Entry>> = Vec::new();
-        for entry in self.phrases {
-            let key = entry.phrase.to_lowercase();
-            let slot = *keys.entry(key.clone()).or_insert_with(|| {
-                patterns.push(key);
-                entries.push(Vec::new());
-                entries.len() - 1
-            });
-            entries[slot].push(entry);
-        }
-        let automaton = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::LeftmostLongest)
-            .ascii_case_insensitive(true)
-            // A DFA costs a few MiB once and scans several times faster than the NFA.
-            .kind(Some(AhoCorasickKind::DFA))
-            .build(&patterns)
-            .expect("gazetteer automaton builds");
+        let (automaton, entries) = super::phrases::build(
+            self.phrases
+                .into_iter()
+                .map(|entry| (entry.phrase.to_lowercase(), entry)),
+        );
         Gazetteer {
             actors: self.actors,
             places: self.places,

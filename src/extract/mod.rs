@@ -9,6 +9,7 @@ pub mod data;
 pub mod gazetteer;
 mod output;
 pub mod people;
+mod phrases;
 pub mod quotes;
 pub mod roles;
 pub mod topics;

@@ -2,10 +2,9 @@
 //! automaton, scored per sentence (sum of the weights of the distinct terms found) and per
 //! item (`1 - exp(-sum / 2)` over the sentences), with negated uses set apart.
 
-use std::collections::HashMap;
 use std::ops::Range;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use aho_corasick::AhoCorasick;
 
 use super::gazetteer::at_word_boundaries;
 
@@ -101,24 +100,7 @@ impl LexiconBuilder {
 
     /// Builds the automaton.
     pub fn build(self) -> Lexicon {
-        let mut keys: HashMap<String, usize> = HashMap::new();
-        let mut patterns = Vec::new();
-        let mut terms: Vec<Vec<Term>> = Vec::new();
-        for (text, term) in self.terms {
-            let slot = *keys.entry(text.clone()).or_insert_with(|| {
-                patterns.push(text);
-                terms.push(Vec::new());
-                terms.len() - 1
-            });
-            terms[slot].push(term);
-        }
-        let automaton = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::LeftmostLongest)
-            .ascii_case_insensitive(true)
-            // A DFA costs a few MiB once and scans several times faster than the NFA.
-            .kind(Some(AhoCorasickKind::DFA))
-            .build(&patterns)
-            .expect("lexicon automaton builds");
+        let (automaton, terms) = super::phrases::build(self.terms);
         Lexicon {
             topics: self.topics,
             automaton,

@@ -220,6 +220,14 @@ async fn serve(
     }
 }
 
+/// Whether a command is on the PATH.
+pub fn have(tool: &str) -> bool {
+    Command::new("sh")
+        .args(["-c", &format!("command -v {tool}")])
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
 /// Whether missing tools and data must fail tests instead of skipping them.
 pub fn full_tests() -> bool {
     std::env::var("WIREWATCH_FULL_TESTS").is_ok_and(|v| v == "1")
