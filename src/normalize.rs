@@ -125,6 +125,11 @@ pub fn looks_like_html(text: &str) -> bool {
     tag.is_match(text)
 }
 
+/// The text with whole-text double encoding ("Ã©" for "é") undone, or `None`.
+pub fn repair_mojibake(text: &str) -> Option<String> {
+    mojibake::repair(text)
+}
+
 /// Whether `text` is already what [`clean_text`] would make of it (the common case for
 /// plain text, checked without allocating).
 fn is_clean(text: &str) -> bool {

@@ -1,7 +1,12 @@
 //! Feed parsing: raw bytes of RSS 0.9x/1.0/2.0, Atom or JSON Feed in, [`FeedItem`]s out,
-//! via feed-rs. Light recovery for common faults (leading whitespace before the XML
-//! declaration, a gzip body sent without Content-Encoding); what still cannot be parsed is
-//! a [`ParseError`] recorded on that feed.
+//! via feed-rs, after [`decode`] made them UTF-8 (declared, BOM or guessed encodings). When
+//! the strict parse fails, [`recover`] tries what a reader would expect: undefined HTML
+//! entities, forbidden control characters, a gzip body sent without Content-Encoding, a
+//! document cut off mid-item. What still cannot be parsed is a [`ParseError`] recorded on
+//! that feed.
+
+pub mod decode;
+pub mod recover;
 
 use std::io::Read;
 
@@ -27,6 +32,10 @@ pub struct ParsedFeed {
     pub items: Vec<FeedItem>,
     /// RSS `<ttl>` in minutes, when given.
     pub ttl_minutes: Option<u32>,
+    /// The encoding the bytes were in.
+    pub encoding: &'static str,
+    /// The repair that made the document parse, when one was needed.
+    pub recovered: Option<&'static str>,
 }
 
 /// Why a feed could not be parsed.
@@ -49,23 +58,63 @@ pub fn parse_feed(bytes: &[u8]) -> Result<ParsedFeed, ParseError> {
         inflated = gunzip(body).map_err(|e| ParseError::NotAFeed(format!("gzip body: {e}")))?;
         body = &inflated;
     }
-    let start = body
-        .iter()
-        .position(|b| !b.is_ascii_whitespace())
-        .ok_or(ParseError::Empty)?;
-    let body = &body[start..];
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err(ParseError::Empty);
+    }
+    let decoded = decode::to_utf8(body);
+    let text = decoded.text.trim_start();
+    let text = recover::fix_namespaces(text).unwrap_or_else(|| text.to_string());
+    let text = recover::fix_rss_version(&text).unwrap_or(text);
+    let first_error = match parse_text(&text) {
+        Ok(feed) => return Ok(with_meta(feed, decoded.encoding, None)),
+        Err(e) => e,
+    };
+    let sanitized = recover::sanitize(&text);
+    if let Ok(feed) = parse_text(&sanitized) {
+        return Ok(with_meta(
+            feed,
+            decoded.encoding,
+            Some("sanitized entities or control characters"),
+        ));
+    }
+    let cut_off = [
+        recover::truncate_to_last_item(&sanitized),
+        recover::close_open_elements(&sanitized),
+    ];
+    for repaired in cut_off.into_iter().flatten() {
+        if let Ok(feed) = parse_text(&repaired) {
+            return Ok(with_meta(
+                feed,
+                decoded.encoding,
+                Some("kept what came before the document was cut off"),
+            ));
+        }
+    }
+    Err(first_error)
+}
+
+fn parse_text(text: &str) -> Result<feed_rs::model::Feed, ParseError> {
     let parser = feed_rs::parser::Builder::new()
         // No invented ids: identity falls back to link and text on our side.
         .id_generator(|_, _, _| String::new())
         .build();
-    let feed = parser
-        .parse(body)
-        .map_err(|e| ParseError::NotAFeed(first_line(&e.to_string())))?;
-    Ok(ParsedFeed {
+    parser
+        .parse(text.as_bytes())
+        .map_err(|e| ParseError::NotAFeed(first_line(&e.to_string())))
+}
+
+fn with_meta(
+    feed: feed_rs::model::Feed,
+    encoding: &'static str,
+    recovered: Option<&'static str>,
+) -> ParsedFeed {
+    ParsedFeed {
         title: feed.title.map(|t| t.content),
         ttl_minutes: feed.ttl,
         items: feed.entries.into_iter().map(item_of).collect(),
-    })
+        encoding,
+        recovered,
+    }
 }
 
 fn gunzip(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
