@@ -335,7 +335,7 @@ async fn read_source(source: &str) -> Result<String, Failure> {
             Ok(crate::fetch::Fetched::Body { bytes, .. }) => {
                 Ok(String::from_utf8_lossy(&bytes).into_owned())
             }
-            Ok(crate::fetch::Fetched::NotModified) => {
+            Ok(crate::fetch::Fetched::NotModified { .. }) => {
                 Err(Failure::User(format!("{source} answered 304 Not Modified")))
             }
             Err(e) => Err(Failure::User(format!("cannot fetch {source}: {e}"))),

@@ -1,16 +1,22 @@
 //! Fetching feed bodies over HTTP(S) or from `file:` URLs, politely and within limits:
 //! conditional GET (ETag, Last-Modified), decompression, a body cap enforced while
-//! streaming, timeouts, at most five redirects and an honest User-Agent.
+//! streaming (on the decompressed bytes, so a gzip bomb stops at the cap), timeouts, at
+//! most five redirects followed by hand (loops detected, permanent moves reported), one
+//! request per host at a time with a minimum gap, and an honest User-Agent.
 
-use std::time::Duration;
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
 use reqwest::header::{
-    HeaderMap, ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED, RETRY_AFTER,
+    HeaderMap, CACHE_CONTROL, ETAG, EXPIRES, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED,
+    LOCATION, RETRY_AFTER,
 };
 use reqwest::StatusCode;
 
 use crate::config::Poll;
+use crate::schedule::Hints;
 
 /// The User-Agent sent with every request.
 pub const USER_AGENT: &str = concat!(
@@ -34,8 +40,14 @@ pub enum Fetched {
         bytes: Vec<u8>,
         etag: Option<String>,
         last_modified: Option<String>,
+        /// Cache-Control max-age and Expires.
+        hints: Hints,
+        /// Where the feed now lives, when every redirect on the way was permanent.
+        moved_to: Option<String>,
     },
-    NotModified,
+    NotModified {
+        hints: Hints,
+    },
 }
 
 /// Why a fetch failed.
@@ -59,6 +71,12 @@ pub enum FetchError {
     Network(String),
     #[error("unsupported URL {0}")]
     Unsupported(String),
+    #[error("too many redirects (more than {0})")]
+    TooManyRedirects(usize),
+    #[error("redirect loop at {0}")]
+    RedirectLoop(String),
+    #[error("redirect without a valid Location header")]
+    BadRedirect,
 }
 
 impl FetchError {
@@ -71,6 +89,9 @@ impl FetchError {
             FetchError::File { .. } => "file",
             FetchError::Network(_) => "network",
             FetchError::Unsupported(_) => "unsupported",
+            FetchError::TooManyRedirects(_)
+            | FetchError::RedirectLoop(_)
+            | FetchError::BadRedirect => "redirect",
         }
     }
 
@@ -88,7 +109,13 @@ impl FetchError {
 pub struct Fetcher {
     client: reqwest::Client,
     max_body: u64,
+    host_gap: Duration,
+    /// One lock per host: held for a whole request, remembering when the last one ended.
+    hosts: Arc<std::sync::Mutex<HashMap<String, Arc<tokio::sync::Mutex<Option<Instant>>>>>>,
 }
+
+/// The most redirects followed for one fetch.
+pub const MAX_REDIRECTS: usize = 5;
 
 impl Fetcher {
     /// A fetcher with the poll settings' limits.
@@ -97,12 +124,15 @@ impl Fetcher {
             .user_agent(USER_AGENT)
             .connect_timeout(Duration::from_secs(10))
             .timeout(poll.timeout)
-            .redirect(reqwest::redirect::Policy::limited(5))
+            // Redirects are followed by hand to see loops and permanent moves.
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| FetchError::Network(e.to_string()))?;
         Ok(Fetcher {
             client,
             max_body: poll.max_body_bytes,
+            host_gap: poll.host_gap,
+            hosts: Arc::default(),
         })
     }
 
@@ -141,21 +171,84 @@ impl Fetcher {
             bytes,
             etag: None,
             last_modified: None,
+            hints: Hints::default(),
+            moved_to: None,
         })
     }
 
     async fn fetch_http(&self, request: &FetchRequest) -> Result<Fetched, FetchError> {
-        let mut builder = self.client.get(&request.url);
-        if let Some(etag) = &request.etag {
-            builder = builder.header(IF_NONE_MATCH, etag);
+        let start = url::Url::parse(&request.url)
+            .map_err(|_| FetchError::Unsupported(request.url.clone()))?;
+        let host = format!(
+            "{}:{}",
+            start.host_str().unwrap_or(""),
+            start.port_or_known_default().unwrap_or(0)
+        );
+        let gate = {
+            let mut hosts = self.hosts.lock().unwrap_or_else(|p| p.into_inner());
+            hosts.entry(host).or_default().clone()
+        };
+        // One request per host at a time, and a pause between them.
+        let mut last = gate.lock().await;
+        if let Some(ended) = *last {
+            let next = ended + self.host_gap;
+            if next > Instant::now() {
+                tokio::time::sleep_until(next.into()).await;
+            }
         }
-        if let Some(modified) = &request.last_modified {
-            builder = builder.header(IF_MODIFIED_SINCE, modified);
+        let result = self.follow(request, start).await;
+        *last = Some(Instant::now());
+        result
+    }
+
+    /// Sends the request, following up to [`MAX_REDIRECTS`] redirects.
+    async fn follow(&self, request: &FetchRequest, start: url::Url) -> Result<Fetched, FetchError> {
+        let mut url = start.clone();
+        let mut seen = vec![url.to_string()];
+        let mut all_permanent = true;
+        for _ in 0..=MAX_REDIRECTS {
+            let mut builder = self.client.get(url.clone());
+            if let Some(etag) = &request.etag {
+                builder = builder.header(IF_NONE_MATCH, etag);
+            }
+            if let Some(modified) = &request.last_modified {
+                builder = builder.header(IF_MODIFIED_SINCE, modified);
+            }
+            let response = builder.send().await.map_err(network_error)?;
+            let status = response.status();
+            if status.is_redirection() && status != StatusCode::NOT_MODIFIED {
+                let location = response
+                    .headers()
+                    .get(LOCATION)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|l| url.join(l).ok())
+                    .ok_or(FetchError::BadRedirect)?;
+                all_permanent &= matches!(
+                    status,
+                    StatusCode::MOVED_PERMANENTLY | StatusCode::PERMANENT_REDIRECT
+                );
+                if seen.contains(&location.to_string()) {
+                    return Err(FetchError::RedirectLoop(location.to_string()));
+                }
+                seen.push(location.to_string());
+                url = location;
+                continue;
+            }
+            let moved_to = (all_permanent && url != start).then(|| url.to_string());
+            return self.read_response(response, moved_to).await;
         }
-        let response = builder.send().await.map_err(network_error)?;
+        Err(FetchError::TooManyRedirects(MAX_REDIRECTS))
+    }
+
+    async fn read_response(
+        &self,
+        response: reqwest::Response,
+        moved_to: Option<String>,
+    ) -> Result<Fetched, FetchError> {
         let status = response.status();
+        let hints = cache_hints(response.headers());
         if status == StatusCode::NOT_MODIFIED {
-            return Ok(Fetched::NotModified);
+            return Ok(Fetched::NotModified { hints });
         }
         if !status.is_success() {
             return Err(FetchError::Status {
@@ -185,7 +278,32 @@ impl Fetcher {
             bytes,
             etag,
             last_modified,
+            hints,
+            moved_to,
         })
+    }
+}
+
+/// Cache-Control max-age and Expires of a response.
+fn cache_hints(headers: &HeaderMap) -> Hints {
+    let max_age = headers
+        .get(CACHE_CONTROL)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            v.split(',')
+                .filter_map(|d| d.trim().strip_prefix("max-age="))
+                .find_map(|n| n.trim().parse::<u64>().ok())
+        })
+        .map(Duration::from_secs);
+    let expires = headers
+        .get(EXPIRES)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| chrono::DateTime::parse_from_rfc2822(v).ok())
+        .map(|t| t.with_timezone(&chrono::Utc));
+    Hints {
+        max_age,
+        expires,
+        ..Hints::default()
     }
 }
 

@@ -25,6 +25,7 @@ pub mod metrics;
 pub mod normalize;
 pub mod parse;
 pub mod rules;
+pub mod schedule;
 pub mod service;
 pub mod store;
 pub mod story;

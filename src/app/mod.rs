@@ -20,6 +20,7 @@ use crate::digest;
 use crate::fetch::{FetchError, FetchRequest, Fetched, Fetcher};
 use crate::metrics::metrics;
 use crate::parse::parse_feed;
+use crate::schedule;
 use crate::store::{
     CommitSummary, FeedState, PollOutcome, PollRecord, Store, StoreError, StoryParams,
 };
@@ -46,12 +47,6 @@ pub struct PassReport {
     pub delivered: Vec<(String, Alert)>,
     pub delivery_errors: Vec<(String, String)>,
     pub digest: Option<std::path::PathBuf>,
-}
-
-/// Backoff after `failures` consecutive errors: 15 min doubling to 24 h, never giving up.
-pub fn error_backoff(failures: u32) -> Duration {
-    let minutes = 15u64.saturating_mul(1u64 << failures.saturating_sub(1).min(7));
-    Duration::from_secs(minutes.min(24 * 60) * 60)
 }
 
 /// Polls the given feeds once, commits each feed's results, and returns the totals.
@@ -83,10 +78,15 @@ async fn poll_feeds_until(
     }
     let mut fetches = stream::iter(jobs)
         .map(|(feed, state)| async move {
+            // A full fetch at least every 12 hours, in case validators went stale.
+            let conditional = !schedule::unconditional_due(state.last_full_fetch, now);
             let request = FetchRequest {
-                url: feed.url.to_string(),
-                etag: state.etag.clone(),
-                last_modified: state.last_modified.clone(),
+                url: state
+                    .fetch_url
+                    .clone()
+                    .unwrap_or_else(|| feed.url.to_string()),
+                etag: state.etag.clone().filter(|_| conditional),
+                last_modified: state.last_modified.clone().filter(|_| conditional),
             };
             let started = std::time::Instant::now();
             let result = fetcher.fetch(&request).await;
@@ -138,60 +138,92 @@ fn process_feed(
     result: Result<Fetched, FetchError>,
     now: DateTime<Utc>,
 ) -> Result<PollRecord, StoreError> {
-    let after = |d: Duration| now + chrono::Duration::from_std(d).unwrap_or_default();
-    let failed = |error: String, retry_after: Option<Duration>| {
-        let backoff = error_backoff(state.consecutive_failures + 1);
-        PollRecord {
-            feed_id: state.id,
+    let next = |outcome: schedule::Outcome, hints: schedule::Hints| {
+        schedule::next_poll(
+            &schedule::Poll {
+                feed_url: feed.url.as_str(),
+                interval: feed.interval,
+                floor: config.poll.floor,
+                outcome,
+                hints,
+            },
             now,
-            next_poll: after(retry_after.map_or(backoff, |r| {
-                r.clamp(Duration::from_secs(60), Duration::from_secs(24 * 3600))
-            })),
-            outcome: PollOutcome::Failed { error },
-            new_items: Vec::new(),
-            updated_items: Vec::new(),
-            stories: story_params(config),
-        }
+        )
     };
-    let (bytes, etag, last_modified) = match result {
+    let record = |next_poll, outcome, new_items, updated_items| PollRecord {
+        feed_id: state.id,
+        now,
+        next_poll,
+        outcome,
+        new_items,
+        updated_items,
+        stories: story_params(config),
+    };
+    let failed = |error: String, retry_after: Option<Duration>| {
+        let failure = schedule::Outcome::Failure {
+            consecutive: state.consecutive_failures + 1,
+        };
+        let hints = schedule::Hints {
+            retry_after,
+            ..schedule::Hints::default()
+        };
+        record(
+            next(failure, hints),
+            PollOutcome::Failed { error },
+            Vec::new(),
+            Vec::new(),
+        )
+    };
+    let (bytes, etag, last_modified, hints, moved_to) = match result {
         Err(e) => return Ok(failed(e.to_string(), e.retry_after())),
-        Ok(Fetched::NotModified) => {
-            return Ok(PollRecord {
-                feed_id: state.id,
-                now,
-                next_poll: after(feed.interval),
-                outcome: PollOutcome::NotModified,
-                new_items: Vec::new(),
-                updated_items: Vec::new(),
-                stories: story_params(config),
-            })
+        Ok(Fetched::NotModified { hints }) => {
+            let next_poll = next(schedule::Outcome::Success, hints);
+            return Ok(record(
+                next_poll,
+                PollOutcome::NotModified,
+                Vec::new(),
+                Vec::new(),
+            ));
         }
         Ok(Fetched::Body {
             bytes,
             etag,
             last_modified,
-        }) => (bytes, etag, last_modified),
+            hints,
+            moved_to,
+        }) => (bytes, etag, last_modified, hints, moved_to),
     };
     let parsed = match parse_feed(&bytes) {
         Ok(parsed) => parsed,
         Err(e) => return Ok(failed(e.to_string(), None)),
     };
+    if let Some(repair) = parsed.recovered {
+        tracing::warn!(feed = %feed.name, repair, "feed is not well-formed; recovered");
+    }
+    if let Some(url) = &moved_to {
+        tracing::info!(feed = %feed.name, to = %url, "feed moved permanently; fetching the new address from now on");
+    }
+    let hints = schedule::Hints {
+        ttl: parsed
+            .ttl_minutes
+            .map(|m| Duration::from_secs(u64::from(m) * 60)),
+        ..hints
+    };
     let keyed = pipeline::keyed_items(&parsed);
     let keys: Vec<String> = keyed.iter().map(|(k, _)| k.clone()).collect();
     let known = store.known_items(state.id, &keys)?;
     let (new_items, updated_items) = pipeline::plan_items(config, feed, &keyed, &known, now);
-    Ok(PollRecord {
-        feed_id: state.id,
-        now,
-        next_poll: after(feed.interval),
-        outcome: PollOutcome::Fetched {
-            etag,
-            last_modified,
-        },
+    let outcome = PollOutcome::Fetched {
+        etag,
+        last_modified,
+        moved_to,
+    };
+    Ok(record(
+        next(schedule::Outcome::Success, hints),
+        outcome,
         new_items,
         updated_items,
-        stories: story_params(config),
-    })
+    ))
 }
 
 fn story_params(config: &Config) -> StoryParams {
@@ -331,21 +363,29 @@ fn reload_config(running: &Config) -> Option<Config> {
     }
 }
 
-/// Due times for every configured feed: stored ones, or now for feeds never polled.
+/// Due times for every configured feed: stored ones, or soon for feeds that are due, spread
+/// over a short window so a restart does not fetch everything in the same second.
 fn refresh_schedule(
     config: &Config,
     store: &Store,
     schedule: &mut HashMap<String, DateTime<Utc>>,
 ) -> Result<(), StoreError> {
+    let now = Utc::now();
+    let spread = Duration::from_millis(50 * config.feeds.len() as u64).min(Duration::from_secs(60));
     let mut fresh = HashMap::new();
     for feed in &config.feeds {
         let url = feed.url.to_string();
         let next = match schedule.get(&url) {
             Some(t) => *t,
-            None => store
-                .feed_state(&url)?
-                .and_then(|s| s.next_poll)
-                .unwrap_or(DateTime::<Utc>::MIN_UTC),
+            None => {
+                let stored = store.feed_state(&url)?.and_then(|s| s.next_poll);
+                let delay =
+                    chrono::Duration::from_std(schedule::stagger(&url, spread)).unwrap_or_default();
+                match stored {
+                    Some(t) if t > now => t,
+                    _ => now + delay,
+                }
+            }
         };
         fresh.insert(url, next);
     }

@@ -209,6 +209,16 @@ fn compile_poll(raw: &raw::PollConfig, errors: &mut ErrorSink<'_>) -> Poll {
             .as_ref()
             .and_then(|d| duration(d, errors))
             .unwrap_or(defaults.timeout),
+        floor: raw
+            .floor
+            .as_ref()
+            .and_then(|d| duration(d, errors))
+            .unwrap_or(defaults.floor),
+        host_gap: raw
+            .host_gap
+            .as_ref()
+            .and_then(|d| duration(d, errors))
+            .unwrap_or(defaults.host_gap),
     }
 }
 

@@ -122,18 +122,24 @@ impl Default for Alerts {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Poll {
     pub default_interval: Duration,
+    /// No feed is polled more often than this, whatever its interval says.
+    pub floor: Duration,
     pub concurrency: usize,
     pub max_body_bytes: u64,
     pub timeout: Duration,
+    /// Pause between two requests to the same host.
+    pub host_gap: Duration,
 }
 
 impl Default for Poll {
     fn default() -> Self {
         Poll {
             default_interval: Duration::from_secs(30 * 60),
+            floor: Duration::from_secs(5 * 60),
             concurrency: 16,
             max_body_bytes: 15 * 1024 * 1024,
             timeout: Duration::from_secs(30),
+            host_gap: Duration::from_millis(250),
         }
     }
 }

@@ -143,6 +143,10 @@ pub struct PollConfig {
     pub max_body_bytes: Option<u64>,
     /// Total timeout of one request.
     pub timeout: Option<Spanned<String>>,
+    /// No feed is polled more often than this.
+    pub floor: Option<Spanned<String>>,
+    /// Pause between two requests to the same host.
+    pub host_gap: Option<Spanned<String>>,
 }
 
 /// One `[[actor]]`: the same shape as the built-in gazetteer files in `config/gazetteer/`.

@@ -97,4 +97,9 @@ pub const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (rule, story_id)
     );
     "#,
+    // 3: where a permanently moved feed lives now, and when it was last fetched in full.
+    r#"
+    ALTER TABLE feeds ADD COLUMN fetch_url TEXT;
+    ALTER TABLE feeds ADD COLUMN last_full_fetch TEXT;
+    "#,
 ];

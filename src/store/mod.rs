@@ -66,6 +66,9 @@ pub struct FeedState {
     pub last_modified: Option<String>,
     pub consecutive_failures: u32,
     pub next_poll: Option<DateTime<Utc>>,
+    /// Where the feed moved to permanently, fetched instead of `url`.
+    pub fetch_url: Option<String>,
+    pub last_full_fetch: Option<DateTime<Utc>>,
 }
 
 /// How a poll ended.
@@ -74,6 +77,8 @@ pub enum PollOutcome {
     Fetched {
         etag: Option<String>,
         last_modified: Option<String>,
+        /// Set when every redirect to the feed was permanent.
+        moved_to: Option<String>,
     },
     NotModified,
     Failed {
@@ -210,7 +215,8 @@ impl Store {
         Ok(self
             .conn
             .query_row(
-                "SELECT id, url, etag, last_modified, consecutive_failures, next_poll
+                "SELECT id, url, etag, last_modified, consecutive_failures, next_poll,
+                        fetch_url, last_full_fetch
                  FROM feeds WHERE url = ?1",
                 params![url],
                 |r| {
@@ -222,6 +228,10 @@ impl Store {
                         consecutive_failures: r.get(4)?,
                         next_poll: r
                             .get::<_, Option<String>>(5)?
+                            .and_then(|s| parse_timestamp(&s)),
+                        fetch_url: r.get(6)?,
+                        last_full_fetch: r
+                            .get::<_, Option<String>>(7)?
                             .and_then(|s| parse_timestamp(&s)),
                     })
                 },
@@ -265,10 +275,12 @@ impl Store {
             PollOutcome::Fetched {
                 etag,
                 last_modified,
+                moved_to,
             } => tx.execute(
                 "UPDATE feeds SET etag = ?2, last_modified = ?3, last_success = ?4,
-                 consecutive_failures = 0, next_poll = ?5 WHERE id = ?1",
-                params![record.feed_id, etag, last_modified, now, next],
+                 consecutive_failures = 0, next_poll = ?5, last_full_fetch = ?4,
+                 fetch_url = COALESCE(?6, fetch_url) WHERE id = ?1",
+                params![record.feed_id, etag, last_modified, now, next, moved_to],
             )?,
             PollOutcome::NotModified => tx.execute(
                 "UPDATE feeds SET last_success = ?2, consecutive_failures = 0, next_poll = ?3
