@@ -110,9 +110,11 @@ pub struct Fetcher {
     client: reqwest::Client,
     max_body: u64,
     host_gap: Duration,
-    /// One lock per host: held for a whole request, remembering when the last one ended.
-    hosts: Arc<std::sync::Mutex<HashMap<String, Arc<tokio::sync::Mutex<Option<Instant>>>>>>,
+    hosts: Arc<std::sync::Mutex<HashMap<String, HostGate>>>,
 }
+
+/// One lock per host: held for a whole request, remembering when the last one ended.
+type HostGate = Arc<tokio::sync::Mutex<Option<Instant>>>;
 
 /// The most redirects followed for one fetch.
 pub const MAX_REDIRECTS: usize = 5;
