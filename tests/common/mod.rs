@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
@@ -19,6 +20,14 @@ pub struct Route {
     pub etag: Option<String>,
     /// Answer 500 to this many requests before answering `status`.
     pub fail_first: usize,
+    /// Extra response headers.
+    pub headers: Vec<(String, String)>,
+    /// Wait before answering.
+    pub delay: Duration,
+    /// Send the body one byte at a time with this pause (headers go out at once).
+    pub trickle: Option<Duration>,
+    /// Leave out Content-Length and close the connection after the body.
+    pub no_length: bool,
 }
 
 impl Route {
@@ -29,7 +38,42 @@ impl Route {
             body: body.into(),
             etag: None,
             fail_first: 0,
+            headers: Vec::new(),
+            delay: Duration::ZERO,
+            trickle: None,
+            no_length: false,
         }
+    }
+
+    /// A response with this status, these headers and no body.
+    pub fn status(status: u16, headers: &[(&str, &str)]) -> Route {
+        let mut route = Route::ok("text/plain", "");
+        route.status = status;
+        route.headers = headers
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        route
+    }
+
+    pub fn header(mut self, name: &str, value: &str) -> Route {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    pub fn delayed(mut self, delay: Duration) -> Route {
+        self.delay = delay;
+        self
+    }
+
+    pub fn trickling(mut self, pause: Duration) -> Route {
+        self.trickle = Some(pause);
+        self
+    }
+
+    pub fn without_length(mut self) -> Route {
+        self.no_length = true;
+        self
     }
 
     /// A webhook receiver: 200 with an empty body.
@@ -62,6 +106,8 @@ pub struct TestServer {
     pub addr: std::net::SocketAddr,
     routes: Arc<Mutex<HashMap<String, Route>>>,
     pub seen: Arc<Mutex<Vec<SeenRequest>>>,
+    /// (path, when the request arrived, when the response was sent).
+    pub served: Arc<Mutex<Vec<(String, Instant, Instant)>>>,
     _thread: std::thread::JoinHandle<()>,
 }
 
@@ -76,7 +122,8 @@ impl TestServer {
         let routes = Arc::new(Mutex::new(routes));
         let seen = Arc::new(Mutex::new(Vec::new()));
         let (tx, rx) = std::sync::mpsc::channel();
-        let (r, s) = (routes.clone(), seen.clone());
+        let served = Arc::new(Mutex::new(Vec::new()));
+        let (r, s, d) = (routes.clone(), seen.clone(), served.clone());
         let thread = std::thread::spawn(move || {
             let rt = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
@@ -89,9 +136,9 @@ impl TestServer {
                     let Ok((socket, _)) = listener.accept().await else {
                         continue;
                     };
-                    let (r, s) = (r.clone(), s.clone());
+                    let (r, s, d) = (r.clone(), s.clone(), d.clone());
                     tokio::spawn(async move {
-                        let _ = serve(socket, r, s).await;
+                        let _ = serve(socket, r, s, d).await;
                     });
                 }
             });
@@ -101,6 +148,7 @@ impl TestServer {
             addr,
             routes,
             seen,
+            served,
             _thread: thread,
         }
     }
@@ -134,6 +182,7 @@ async fn serve(
     mut socket: tokio::net::TcpStream,
     routes: Arc<Mutex<HashMap<String, Route>>>,
     seen: Arc<Mutex<Vec<SeenRequest>>>,
+    served: Arc<Mutex<Vec<(String, Instant, Instant)>>>,
 ) -> std::io::Result<()> {
     loop {
         let mut buf = Vec::new();
@@ -188,35 +237,59 @@ async fn serve(
                 other => other.cloned(),
             }
         };
-        let response = match route {
-            None => b"HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n".to_vec(),
-            Some(route) => {
-                let not_modified =
-                    route.etag.is_some() && headers.get("if-none-match") == route.etag.as_ref();
-                if not_modified {
-                    format!(
-                        "HTTP/1.1 304 Not Modified\r\netag: {}\r\ncontent-length: 0\r\n\r\n",
-                        route.etag.unwrap()
-                    )
-                    .into_bytes()
-                } else {
-                    let mut r = format!(
-                        "HTTP/1.1 {} X\r\ncontent-type: {}\r\ncontent-length: {}\r\n",
-                        route.status,
-                        route.content_type,
-                        route.body.len()
-                    );
-                    if let Some(etag) = &route.etag {
-                        r.push_str(&format!("etag: {etag}\r\n"));
-                    }
-                    r.push_str("\r\n");
-                    let mut bytes = r.into_bytes();
-                    bytes.extend_from_slice(&route.body);
-                    bytes
+        let arrived = Instant::now();
+        let Some(route) = route else {
+            socket
+                .write_all(b"HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n")
+                .await?;
+            continue;
+        };
+        if !route.delay.is_zero() {
+            tokio::time::sleep(route.delay).await;
+        }
+        let not_modified =
+            route.etag.is_some() && headers.get("if-none-match") == route.etag.as_ref();
+        let mut head = if not_modified {
+            format!(
+                "HTTP/1.1 304 Not Modified\r\netag: {}\r\n",
+                route.etag.clone().unwrap()
+            )
+        } else {
+            let mut h = format!(
+                "HTTP/1.1 {} X\r\ncontent-type: {}\r\n",
+                route.status, route.content_type
+            );
+            if let Some(etag) = &route.etag {
+                h.push_str(&format!("etag: {etag}\r\n"));
+            }
+            h
+        };
+        for (name, value) in &route.headers {
+            head.push_str(&format!("{name}: {value}\r\n"));
+        }
+        let body: &[u8] = if not_modified { b"" } else { &route.body };
+        if route.no_length {
+            head.push_str("connection: close\r\n\r\n");
+        } else {
+            head.push_str(&format!("content-length: {}\r\n\r\n", body.len()));
+        }
+        socket.write_all(head.as_bytes()).await?;
+        match route.trickle {
+            Some(pause) => {
+                for byte in body {
+                    socket.write_all(std::slice::from_ref(byte)).await?;
+                    tokio::time::sleep(pause).await;
                 }
             }
-        };
-        socket.write_all(&response).await?;
+            None => socket.write_all(body).await?,
+        }
+        served
+            .lock()
+            .unwrap()
+            .push((path.clone(), arrived, Instant::now()));
+        if route.no_length {
+            return Ok(());
+        }
     }
 }
 
