@@ -261,3 +261,19 @@ async fn two_feeds_on_one_host_are_never_fetched_at_the_same_time() {
         );
     }
 }
+
+#[tokio::test]
+async fn pruned_items_leave_tombstones_and_are_not_ingested_again() {
+    let mut routes = HashMap::new();
+    routes.insert("/f".into(), Route::ok("application/rss+xml", RSS));
+    let server = TestServer::start(routes);
+    let mut s = setup(&[("F", server.url("/f"))], "");
+    assert_eq!(poll(&mut s, t0()).await.totals.new_items, 1);
+    let later = t0() + chrono::Duration::days(91);
+    assert_eq!(s.store.prune(later, s.config.retention).unwrap(), 1);
+    assert_eq!(s.store.item_count().unwrap(), 0);
+    // The feed still lists the item: it stays gone.
+    assert_eq!(poll(&mut s, later).await.totals.new_items, 0);
+    assert_eq!(s.store.item_count().unwrap(), 0);
+    assert_eq!(s.store.prune(later, s.config.retention).unwrap(), 0);
+}

@@ -241,6 +241,7 @@ pub async fn run_once(config: &Config, write_digest: bool) -> Result<PassReport,
     let feeds: Vec<&Feed> = config.feeds.iter().collect();
     let mut report = poll_feeds(config, &mut store, &fetcher, &feeds, Utc::now()).await?;
     let delivery = deliver_due(&store, &sinks, &config.alerts, Utc::now()).await?;
+    prune(config, &mut store, Utc::now())?;
     report.delivered = delivery.delivered;
     report.delivery_errors = delivery.failed;
     if write_digest {
@@ -279,6 +280,7 @@ pub async fn run_daemon(
     let mut ticker = tokio::time::interval(Duration::from_secs(1));
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut last_digest_check = DateTime::<Utc>::MIN_UTC;
+    let mut last_prune = DateTime::<Utc>::MIN_UTC;
     let mut last_poll: Option<DateTime<Utc>> = None;
     while !stop.load(Ordering::SeqCst) {
         ticker.tick().await;
@@ -320,6 +322,10 @@ pub async fn run_daemon(
             last_poll = Some(Utc::now());
         }
         deliver_due(&store, &sinks, &config.alerts, Utc::now()).await?;
+        if now - last_prune >= chrono::Duration::hours(1) {
+            last_prune = now;
+            prune(&config, &mut store, now)?;
+        }
         if config.digest.enabled && now - last_digest_check >= chrono::Duration::seconds(60) {
             last_digest_check = now;
             write_due_digest(&config, &store, now)?;
@@ -328,6 +334,19 @@ pub async fn run_daemon(
     }
     crate::service::stopping();
     tracing::info!("wirewatch stopped");
+    Ok(())
+}
+
+/// Drops items past the retention period (tombstones keep them from coming back).
+fn prune(config: &Config, store: &mut Store, now: DateTime<Utc>) -> Result<(), StoreError> {
+    let pruned = store.prune(now, config.retention)?;
+    if pruned > 0 {
+        tracing::info!(
+            pruned,
+            retention_days = config.retention.as_secs() / 86_400,
+            "old items pruned"
+        );
+    }
     Ok(())
 }
 

@@ -399,6 +399,40 @@ impl Store {
         queries::items_since(&self.conn, since)
     }
 
+    /// Deletes items first seen before `now - retention` (their extractions and matches go
+    /// with them) and leaves a tombstone for each, so a feed that still lists them does not
+    /// bring them back. Items whose alerts are not delivered yet are kept. Returns how many
+    /// items were pruned.
+    pub fn prune(&mut self, now: DateTime<Utc>, retention: Duration) -> Result<usize, StoreError> {
+        let cutoff = timestamp(now - chrono::Duration::from_std(retention).unwrap_or_default());
+        let tomb_cutoff = timestamp(now - chrono::Duration::days(365));
+        let tx = self.conn.transaction()?;
+        let pending = "SELECT m.item_id FROM matches m JOIN outbox o ON o.match_id = m.id
+                       WHERE o.delivered_at IS NULL";
+        tx.execute(
+            &format!(
+                "INSERT OR IGNORE INTO tombstones (feed_id, key, pruned_at)
+                 SELECT feed_id, key, ?1 FROM items WHERE first_seen < ?2 AND id NOT IN ({pending})"
+            ),
+            params![timestamp(now), cutoff],
+        )?;
+        let pruned = tx.execute(
+            &format!("DELETE FROM items WHERE first_seen < ?1 AND id NOT IN ({pending})"),
+            params![cutoff],
+        )?;
+        tx.execute(
+            "DELETE FROM stories WHERE last_seen < ?1
+             AND NOT EXISTS (SELECT 1 FROM items i WHERE i.story_id = stories.id)",
+            params![cutoff],
+        )?;
+        tx.execute(
+            "DELETE FROM tombstones WHERE pruned_at < ?1",
+            params![tomb_cutoff],
+        )?;
+        tx.commit()?;
+        Ok(pruned)
+    }
+
     /// Total number of stored items.
     pub fn item_count(&self) -> Result<usize, StoreError> {
         Ok(self
