@@ -206,9 +206,29 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Digest { date } => write_digest(explicit, date),
         Command::Backtest { rule, since } => backtest(explicit, &rule, &since),
         Command::Status { json } => status(explicit, json),
-        Command::Feeds(_) => Err(Failure::Internal(
-            "OPML import and export are not built yet; list feeds as [[feed]] tables in the config meanwhile".into(),
-        )),
+        Command::Feeds(FeedsCommand::Import { file }) => {
+            let xml = std::fs::read_to_string(&file).map_err(|e| {
+                Failure::User(format!(
+                    "cannot read {}: {e}; check the path",
+                    file.display()
+                ))
+            })?;
+            let feeds = crate::opml::import(&xml)
+                .map_err(|e| Failure::User(format!("{}: {e}", file.display())))?;
+            print!("{}", crate::opml::to_toml(&feeds));
+            eprintln!(
+                "{} feeds; append these [[feed]] tables to your config",
+                feeds.len()
+            );
+            Ok(())
+        }
+        Command::Feeds(FeedsCommand::Export) => {
+            let config = load(explicit)?;
+            let xml =
+                crate::opml::export(&config.feeds).map_err(|e| Failure::Internal(e.to_string()))?;
+            println!("{xml}");
+            Ok(())
+        }
     }
 }
 

@@ -23,6 +23,7 @@ pub mod http;
 pub mod identity;
 pub mod metrics;
 pub mod normalize;
+pub mod opml;
 pub mod parse;
 pub mod rules;
 pub mod schedule;

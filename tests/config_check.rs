@@ -140,3 +140,33 @@ match = 'actor:"Acme Defence" AND topic:water-disputes'
         stdout(&out)
     );
 }
+
+#[test]
+fn opml_export_then_import_round_trips_the_feeds() {
+    let path = format!("{}/config/demo/wirewatch.toml", env!("CARGO_MANIFEST_DIR"));
+    let out = wirewatch(&["--config", &path, "feeds", "export"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let dir = tempfile::tempdir().unwrap();
+    let opml = dir.path().join("feeds.opml");
+    std::fs::write(&opml, stdout(&out)).unwrap();
+    let imported = wirewatch(&["feeds", "import", &opml.display().to_string()]);
+    assert_eq!(imported.status.code(), Some(0), "{}", stderr(&imported));
+    let tables: toml::Table = toml::from_str(&stdout(&imported)).unwrap();
+    let names: Vec<&str> = tables["feed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, vec!["Demo World Wire", "Demo Asia Desk"]);
+    assert!(stderr(&imported).contains("2 feeds"));
+    let bad = dir.path().join("bad.opml");
+    std::fs::write(&bad, "<html></html>").unwrap();
+    let failed = wirewatch(&["feeds", "import", &bad.display().to_string()]);
+    assert_eq!(failed.status.code(), Some(1));
+    assert!(
+        stderr(&failed).contains("not a valid OPML document"),
+        "{}",
+        stderr(&failed)
+    );
+}
