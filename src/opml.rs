@@ -77,11 +77,13 @@ pub fn to_toml(feeds: &[ImportedFeed]) -> String {
 
 /// The configured feeds as an OPML document.
 pub fn export(feeds: &[Feed]) -> Result<String, OpmlError> {
-    let mut document = opml::OPML::default();
-    document.head = Some(opml::Head {
-        title: Some("wirewatch feeds".into()),
-        ..opml::Head::default()
-    });
+    let mut document = opml::OPML {
+        head: Some(opml::Head {
+            title: Some("wirewatch feeds".into()),
+            ..opml::Head::default()
+        }),
+        ..opml::OPML::default()
+    };
     for feed in feeds {
         document.body.outlines.push(opml::Outline {
             text: feed.name.clone(),
