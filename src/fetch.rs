@@ -77,6 +77,8 @@ pub enum FetchError {
     RedirectLoop(String),
     #[error("redirect without a valid Location header")]
     BadRedirect,
+    #[error("refusing to fetch {0}: it is a loopback, private or link-local address (set [poll] allow_private_articles to allow)")]
+    PrivateAddress(String),
 }
 
 impl FetchError {
@@ -92,6 +94,7 @@ impl FetchError {
             FetchError::TooManyRedirects(_)
             | FetchError::RedirectLoop(_)
             | FetchError::BadRedirect => "redirect",
+            FetchError::PrivateAddress(_) => "private_address",
         }
     }
 
@@ -108,6 +111,9 @@ impl FetchError {
 #[derive(Clone)]
 pub struct Fetcher {
     client: reqwest::Client,
+    /// For article pages: its resolver refuses private addresses.
+    articles: reqwest::Client,
+    allow_private: bool,
     max_body: u64,
     host_gap: Duration,
     hosts: Arc<std::sync::Mutex<HashMap<String, HostGate>>>,
@@ -122,16 +128,28 @@ pub const MAX_REDIRECTS: usize = 5;
 impl Fetcher {
     /// A fetcher with the poll settings' limits.
     pub fn new(poll: &Poll) -> Result<Fetcher, FetchError> {
-        let client = reqwest::Client::builder()
-            .user_agent(USER_AGENT)
-            .connect_timeout(Duration::from_secs(10))
-            .timeout(poll.timeout)
-            // Redirects are followed by hand to see loops and permanent moves.
-            .redirect(reqwest::redirect::Policy::none())
+        let builder = || {
+            reqwest::Client::builder()
+                .user_agent(USER_AGENT)
+                .connect_timeout(Duration::from_secs(10))
+                .timeout(poll.timeout)
+                // Redirects are followed by hand to see loops and permanent moves.
+                .redirect(reqwest::redirect::Policy::none())
+        };
+        let client = builder()
             .build()
             .map_err(|e| FetchError::Network(e.to_string()))?;
+        let articles = if poll.allow_private_articles {
+            builder()
+        } else {
+            builder().dns_resolver(Arc::new(PublicOnly))
+        }
+        .build()
+        .map_err(|e| FetchError::Network(e.to_string()))?;
         Ok(Fetcher {
             client,
+            articles,
+            allow_private: poll.allow_private_articles,
             max_body: poll.max_body_bytes,
             host_gap: poll.host_gap,
             hosts: Arc::default(),
@@ -178,7 +196,29 @@ impl Fetcher {
         })
     }
 
+    /// Fetches an article page for full text: like a feed (limits, host gate, redirects),
+    /// but refusing loopback, private and link-local addresses, checked after DNS
+    /// resolution (and on every redirect), unless `[poll] allow_private_articles` is set.
+    pub async fn fetch_article(&self, url: &str) -> Result<Vec<u8>, FetchError> {
+        let parsed = url::Url::parse(url).map_err(|_| FetchError::Unsupported(url.to_string()))?;
+        if !matches!(parsed.scheme(), "http" | "https") {
+            return Err(FetchError::Unsupported(url.to_string()));
+        }
+        let request = FetchRequest {
+            url: url.to_string(),
+            ..FetchRequest::default()
+        };
+        match self.gated(&request, true).await? {
+            Fetched::Body { bytes, .. } => Ok(bytes),
+            Fetched::NotModified { .. } => Ok(Vec::new()),
+        }
+    }
+
     async fn fetch_http(&self, request: &FetchRequest) -> Result<Fetched, FetchError> {
+        self.gated(request, false).await
+    }
+
+    async fn gated(&self, request: &FetchRequest, article: bool) -> Result<Fetched, FetchError> {
         let start = url::Url::parse(&request.url)
             .map_err(|_| FetchError::Unsupported(request.url.clone()))?;
         let host = format!(
@@ -198,18 +238,31 @@ impl Fetcher {
                 tokio::time::sleep_until(next.into()).await;
             }
         }
-        let result = self.follow(request, start).await;
+        let result = self.follow(request, start, article).await;
         *last = Some(Instant::now());
         result
     }
 
     /// Sends the request, following up to [`MAX_REDIRECTS`] redirects.
-    async fn follow(&self, request: &FetchRequest, start: url::Url) -> Result<Fetched, FetchError> {
+    async fn follow(
+        &self,
+        request: &FetchRequest,
+        start: url::Url,
+        article: bool,
+    ) -> Result<Fetched, FetchError> {
         let mut url = start.clone();
         let mut seen = vec![url.to_string()];
         let mut all_permanent = true;
         for _ in 0..=MAX_REDIRECTS {
-            let mut builder = self.client.get(url.clone());
+            let client = if article {
+                &self.articles
+            } else {
+                &self.client
+            };
+            if article && !self.allow_private {
+                refuse_private_literal(&url)?;
+            }
+            let mut builder = client.get(url.clone());
             if let Some(etag) = &request.etag {
                 builder = builder.header(IF_NONE_MATCH, etag);
             }
@@ -282,6 +335,71 @@ impl Fetcher {
             last_modified,
             hints,
             moved_to,
+        })
+    }
+}
+
+/// Whether an address is on the public internet (not loopback, private, link-local,
+/// shared, multicast, unspecified or documentation space).
+pub fn is_public(ip: std::net::IpAddr) -> bool {
+    use std::net::IpAddr;
+    match ip {
+        IpAddr::V4(v4) => {
+            let [a, b, ..] = v4.octets();
+            !(v4.is_loopback()
+                || v4.is_private()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_broadcast()
+                || v4.is_multicast()
+                || v4.is_documentation()
+                || (a == 100 && (64..128).contains(&b))
+                || a == 0)
+        }
+        IpAddr::V6(v6) => {
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                return is_public(IpAddr::V4(v4));
+            }
+            let first = v6.segments()[0];
+            !(v6.is_loopback()
+                || v6.is_unspecified()
+                || v6.is_multicast()
+                || (first & 0xfe00) == 0xfc00
+                || (first & 0xffc0) == 0xfe80)
+        }
+    }
+}
+
+fn refuse_private_literal(url: &url::Url) -> Result<(), FetchError> {
+    let ip = match url.host() {
+        Some(url::Host::Ipv4(ip)) => std::net::IpAddr::V4(ip),
+        Some(url::Host::Ipv6(ip)) => std::net::IpAddr::V6(ip),
+        _ => return Ok(()),
+    };
+    if is_public(ip) {
+        Ok(())
+    } else {
+        Err(FetchError::PrivateAddress(url.to_string()))
+    }
+}
+
+/// A resolver that fails for names resolving to non-public addresses, so the check holds
+/// for the address actually connected to (no DNS-rebinding gap).
+struct PublicOnly;
+
+impl reqwest::dns::Resolve for PublicOnly {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        Box::pin(async move {
+            let host = name.as_str().to_string();
+            let addrs: Vec<std::net::SocketAddr> =
+                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            if let Some(bad) = addrs.iter().find(|a| !is_public(a.ip())) {
+                let error: Box<dyn std::error::Error + Send + Sync> =
+                    format!("{host} resolves to non-public address {}", bad.ip()).into();
+                return Err(error);
+            }
+            let addrs: reqwest::dns::Addrs = Box::new(addrs.into_iter());
+            Ok(addrs)
         })
     }
 }

@@ -19,6 +19,7 @@ pub mod config;
 pub mod digest;
 pub mod extract;
 pub mod fetch;
+pub mod fulltext;
 pub mod http;
 pub mod identity;
 pub mod metrics;

@@ -24,11 +24,15 @@ struct Setup {
 }
 
 fn setup(feeds: &[(&str, String)], extra: &str) -> Setup {
+    setup_with(feeds, extra, "")
+}
+
+fn setup_with(feeds: &[(&str, String)], extra: &str, feed_keys: &str) -> Setup {
     let dir = tempfile::tempdir().unwrap();
     let mut text = format!("[digest]\nenabled = false\n\n[poll]\nhost_gap = \"0s\"\n{extra}\n");
     for (name, url) in feeds {
         text.push_str(&format!(
-            "[[feed]]\nurl = \"{url}\"\nname = \"{name}\"\ninterval = \"30m\"\n\n"
+            "[[feed]]\nurl = \"{url}\"\nname = \"{name}\"\ninterval = \"30m\"\n{feed_keys}\n\n"
         ));
     }
     let path = dir.path().join("wirewatch.toml");
@@ -276,4 +280,75 @@ async fn pruned_items_leave_tombstones_and_are_not_ingested_again() {
     assert_eq!(poll(&mut s, later).await.totals.new_items, 0);
     assert_eq!(s.store.item_count().unwrap(), 0);
     assert_eq!(s.store.prune(later, s.config.retention).unwrap(), 0);
+}
+
+#[tokio::test]
+async fn full_text_replaces_summaries_and_private_addresses_are_refused() {
+    let paragraph = "Russia and North Korea deepened their military cooperation this week, officials in Seoul said, as a new shipment of shells crossed the border. ";
+    let article = format!(
+        "<html><body><nav><a href='/'>Home</a></nav><article><h1>Shells</h1><p>{}</p><p>{}</p></article><footer>Share this</footer></body></html>",
+        paragraph.repeat(3),
+        paragraph.repeat(2)
+    );
+    let mut routes = HashMap::new();
+    let feed = |link: String| {
+        format!("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>T</title><item><guid>s1</guid><title>Shells</title><link>{link}</link><description>Short summary.</description></item></channel></rss>")
+    };
+    routes.insert("/article".into(), Route::ok("text/html", article));
+    let server = TestServer::start(routes);
+    server.set_route(
+        "/summary.xml",
+        Route::ok("application/rss+xml", feed(server.url("/article"))),
+    );
+    let since = t0() - chrono::Duration::days(1);
+
+    let mut allowed = setup_with(
+        &[("F", server.url("/summary.xml"))],
+        "allow_private_articles = true",
+        "full_text = true",
+    );
+    poll(&mut allowed, t0()).await;
+    let items = allowed.store.items_since(since).unwrap();
+    assert!(
+        items[0].content.contains("military cooperation"),
+        "{} / article requests: {}",
+        items[0].content,
+        server.requests_to("/article").len()
+    );
+    assert!(!items[0].content.contains("Share this"));
+
+    // By default an article on a loopback address is refused and the summary kept.
+    let mut refused = setup_with(&[("F", server.url("/summary.xml"))], "", "full_text = true");
+    let report = poll(&mut refused, t0()).await;
+    assert!(report.feed_errors.is_empty());
+    let items = refused.store.items_since(since).unwrap();
+    assert_eq!(items[0].content, "Short summary.");
+    assert_eq!(
+        server.requests_to("/article").len(),
+        1,
+        "the refused fetch never left"
+    );
+}
+
+#[test]
+fn public_and_private_addresses() {
+    use wirewatch::fetch::is_public;
+    for private in [
+        "127.0.0.1",
+        "10.1.2.3",
+        "172.16.0.1",
+        "192.168.1.1",
+        "169.254.169.254",
+        "100.64.0.1",
+        "0.0.0.0",
+        "::1",
+        "fc00::1",
+        "fe80::1",
+        "::ffff:127.0.0.1",
+    ] {
+        assert!(!is_public(private.parse().unwrap()), "{private}");
+    }
+    for public in ["93.184.216.34", "8.8.8.8", "2606:4700::1111"] {
+        assert!(is_public(public.parse().unwrap()), "{public}");
+    }
 }

@@ -102,7 +102,7 @@ async fn poll_feeds_until(
             Err(e) => Some(e.kind()),
             Ok(_) => None,
         };
-        let record = process_feed(config, store, feed, &state, result, now)?;
+        let record = process_feed(config, store, fetcher, feed, &state, result, now).await?;
         let error_kind = match &record.outcome {
             PollOutcome::Failed { .. } => Some(error_kind.unwrap_or("parse")),
             _ => None,
@@ -130,9 +130,10 @@ async fn poll_feeds_until(
 }
 
 /// Turns one fetch result into the poll record to commit.
-fn process_feed(
+async fn process_feed(
     config: &Config,
     store: &Store,
+    fetcher: &Fetcher,
     feed: &Feed,
     state: &FeedState,
     result: Result<Fetched, FetchError>,
@@ -193,10 +194,13 @@ fn process_feed(
             moved_to,
         }) => (bytes, etag, last_modified, hints, moved_to),
     };
-    let parsed = match parse_feed(&bytes) {
+    let mut parsed = match parse_feed(&bytes) {
         Ok(parsed) => parsed,
         Err(e) => return Ok(failed(e.to_string(), None)),
     };
+    if feed.full_text {
+        add_full_text(store, fetcher, feed, state, &mut parsed).await?;
+    }
     if let Some(repair) = parsed.recovered {
         tracing::warn!(feed = %feed.name, repair, "feed is not well-formed; recovered");
     }
@@ -224,6 +228,57 @@ fn process_feed(
         new_items,
         updated_items,
     ))
+}
+
+/// Most article pages fetched for one feed in one poll.
+const MAX_ARTICLES_PER_POLL: usize = 20;
+
+/// Replaces the summaries of new items with the main content of their pages, where the page
+/// can be fetched (same limits and politeness as feeds; private addresses refused) and has
+/// a readable article; otherwise the summary stays.
+async fn add_full_text(
+    store: &Store,
+    fetcher: &Fetcher,
+    feed: &Feed,
+    state: &FeedState,
+    parsed: &mut crate::parse::ParsedFeed,
+) -> Result<(), StoreError> {
+    let keys: Vec<String> = pipeline::keyed_items(parsed)
+        .into_iter()
+        .map(|(k, _)| k)
+        .collect();
+    let known = store.known_items(state.id, &keys)?;
+    let mut fetched = 0;
+    for item in parsed.items.iter_mut() {
+        let key = crate::identity::item_key(
+            item.guid.as_deref(),
+            item.link.as_deref(),
+            item.title.as_deref(),
+            &item.content,
+        );
+        if known.contains_key(&key) || fetched >= MAX_ARTICLES_PER_POLL {
+            continue;
+        }
+        let Some(link) = item.link.clone() else {
+            continue;
+        };
+        fetched += 1;
+        match fetcher.fetch_article(&link).await {
+            Ok(bytes) => {
+                let html = crate::parse::decode::to_utf8(&bytes).text;
+                match crate::fulltext::main_content(&html, &link) {
+                    Some(content) => item.content = content,
+                    None => {
+                        tracing::debug!(feed = %feed.name, %link, "no readable article; keeping the summary")
+                    }
+                }
+            }
+            Err(e) => {
+                tracing::warn!(feed = %feed.name, %link, error = %e, "article fetch failed; keeping the summary")
+            }
+        }
+    }
+    Ok(())
 }
 
 fn story_params(config: &Config) -> StoryParams {

@@ -219,6 +219,9 @@ fn compile_poll(raw: &raw::PollConfig, errors: &mut ErrorSink<'_>) -> Poll {
             .as_ref()
             .and_then(|d| duration(d, errors))
             .unwrap_or(defaults.host_gap),
+        allow_private_articles: raw
+            .allow_private_articles
+            .unwrap_or(defaults.allow_private_articles),
     }
 }
 

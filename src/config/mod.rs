@@ -129,6 +129,8 @@ pub struct Poll {
     pub timeout: Duration,
     /// Pause between two requests to the same host.
     pub host_gap: Duration,
+    /// Let full-text article fetches reach loopback and private addresses.
+    pub allow_private_articles: bool,
 }
 
 impl Default for Poll {
@@ -140,6 +142,7 @@ impl Default for Poll {
             max_body_bytes: 15 * 1024 * 1024,
             timeout: Duration::from_secs(30),
             host_gap: Duration::from_millis(250),
+            allow_private_articles: false,
         }
     }
 }

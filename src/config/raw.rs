@@ -147,6 +147,8 @@ pub struct PollConfig {
     pub floor: Option<Spanned<String>>,
     /// Pause between two requests to the same host.
     pub host_gap: Option<Spanned<String>>,
+    /// Let full-text article fetches reach loopback and private addresses.
+    pub allow_private_articles: Option<bool>,
 }
 
 /// One `[[actor]]`: the same shape as the built-in gazetteer files in `config/gazetteer/`.
