@@ -243,6 +243,11 @@ fn main() {
         include_str!("labels/ag_news_world_fresh.tsv"),
         verbose,
     );
+    labelled_news(
+        "third sample (blind)",
+        include_str!("labels/ag_news_world_third.tsv"),
+        verbose,
+    );
     conll_people(verbose);
     story_pairs(verbose);
 }
