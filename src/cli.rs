@@ -572,7 +572,8 @@ fn write_digest(explicit: Option<&Path>, date: Option<chrono::NaiveDate>) -> Res
         Some(day) => crate::digest::window_for(day, &config.digest),
         None => crate::digest::current_window(now, &config.digest),
     };
-    let path = crate::digest::write_digest(&store, &config.digest, window, now)
+    let names = config.extractor.actor_names();
+    let path = crate::digest::write_digest(&store, &config.digest, &names, window, now)
         .map_err(|e| Failure::Internal(e.to_string()))?;
     println!("digest written to {}", path.display());
     Ok(())

@@ -302,7 +302,14 @@ pub async fn run_once(config: &Config, write_digest: bool) -> Result<PassReport,
     if write_digest {
         let now = Utc::now();
         let window = digest::current_window(now, &config.digest);
-        report.digest = Some(digest::write_digest(&store, &config.digest, window, now)?);
+        let names = config.extractor.actor_names();
+        report.digest = Some(digest::write_digest(
+            &store,
+            &config.digest,
+            &names,
+            window,
+            now,
+        )?);
     }
     Ok(report)
 }
@@ -383,7 +390,7 @@ pub async fn run_daemon(
         }
         if config.digest.enabled && now - last_digest_check >= chrono::Duration::seconds(60) {
             last_digest_check = now;
-            write_due_digest(&config, &store, now)?;
+            write_due_digests(&config, &store, now)?;
             crate::service::status(&status_line(&config, last_poll, now));
         }
     }
@@ -479,14 +486,37 @@ fn status_line(config: &Config, last_poll: Option<DateTime<Utc>>, now: DateTime<
     )
 }
 
-/// Writes the last finished day's digest if it has not been written yet.
-fn write_due_digest(config: &Config, store: &Store, now: DateTime<Utc>) -> Result<(), AppError> {
+/// How many finished days back a missed digest is still written on start.
+const CATCH_UP_DAYS: i64 = 7;
+
+/// Writes every finished day's digest of the last week that is missing (a daemon that was
+/// down catches up on start), oldest first; days with no items at all are skipped, except
+/// the most recent one. Returns the files written.
+pub fn write_due_digests(
+    config: &Config,
+    store: &Store,
+    now: DateTime<Utc>,
+) -> Result<Vec<std::path::PathBuf>, AppError> {
+    let names = config.extractor.actor_names();
     let next = digest::current_window(now, &config.digest);
-    let finished = digest::window_for(next.day - chrono::Duration::days(1), &config.digest);
-    let path = config.digest.dir.join(format!("{}.md", finished.day));
-    if !path.exists() {
-        let written = digest::write_digest(store, &config.digest, finished, now)?;
-        tracing::info!(path = %written.display(), "digest written");
+    let mut written = Vec::new();
+    for back in (1..=CATCH_UP_DAYS).rev() {
+        let window = digest::window_for(next.day - chrono::Duration::days(back), &config.digest);
+        if config
+            .digest
+            .dir
+            .join(format!("{}.html", window.day))
+            .exists()
+        {
+            continue;
+        }
+        let empty = store.window_counts(window.from, window.to)?.items == 0;
+        if empty && back > 1 {
+            continue;
+        }
+        let path = digest::write_digest(store, &config.digest, &names, window, now)?;
+        tracing::info!(path = %path.display(), "digest written");
+        written.push(path);
     }
-    Ok(())
+    Ok(written)
 }

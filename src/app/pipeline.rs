@@ -90,12 +90,38 @@ pub fn plan_items(
                     published: item.published,
                     extraction_json: serde_json::to_string(&extraction).expect("serialises"),
                     signature,
+                    actor_counts: extraction
+                        .actors
+                        .iter()
+                        .map(|a| (a.id.clone(), a.count as u32))
+                        .collect(),
+                    actor_pairs: actor_pairs(&extraction),
                     matches,
                 });
             }
         }
     }
     (new_items, updated)
+}
+
+/// Actor pairs ("CHN+RUS", ids in order) that share a sentence with a topic, not negated.
+pub fn actor_pairs(extraction: &Extraction) -> Vec<String> {
+    let mut pairs: Vec<String> = extraction
+        .relations
+        .iter()
+        .filter(|r| !r.negated)
+        .map(|r| {
+            let (a, b) = if r.source <= r.target {
+                (&r.source, &r.target)
+            } else {
+                (&r.target, &r.source)
+            };
+            format!("{a}+{b}")
+        })
+        .collect();
+    pairs.sort();
+    pairs.dedup();
+    pairs
 }
 
 /// Every rule that fires on the item, with the alert for each of its channels.

@@ -130,6 +130,15 @@ impl Extractor {
         self.extract(&crate::normalize::normalize(title, body))
     }
 
+    /// Actor id → name, for display.
+    pub fn actor_names(&self) -> std::collections::HashMap<String, String> {
+        self.gazetteer
+            .actors
+            .iter()
+            .map(|a| (a.id.clone(), a.name.clone()))
+            .collect()
+    }
+
     /// Topic ids, for suggestions.
     pub fn topic_ids(&self) -> impl Iterator<Item = &str> {
         self.lexicon.topics.iter().map(|t| t.id.as_str())

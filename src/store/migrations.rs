@@ -102,4 +102,18 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE feeds ADD COLUMN fetch_url TEXT;
     ALTER TABLE feeds ADD COLUMN last_full_fetch TEXT;
     "#,
+    // 4: per-item actor mentions and actor pairs, for the digest's trends.
+    r#"
+    CREATE TABLE item_actors (
+        item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+        actor TEXT NOT NULL,
+        mentions INTEGER NOT NULL,
+        PRIMARY KEY (item_id, actor)
+    ) WITHOUT ROWID;
+    CREATE TABLE item_pairs (
+        item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+        pair TEXT NOT NULL,
+        PRIMARY KEY (item_id, pair)
+    ) WITHOUT ROWID;
+    "#,
 ];

@@ -15,7 +15,7 @@ use std::time::Duration;
 use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 
-pub use queries::{DigestRow, FeedStatus, OutboxEntry, StoredItem};
+pub use queries::{DigestRow, FeedStatus, OutboxEntry, StoredItem, WindowCounts};
 
 /// Why the store failed.
 #[derive(Debug, thiserror::Error)]
@@ -99,6 +99,10 @@ pub struct NewItem {
     pub extraction_json: String,
     /// MinHash of title and lead, to group the item into a story.
     pub signature: crate::story::Signature,
+    /// (actor id, mentions), for trends.
+    pub actor_counts: Vec<(String, u32)>,
+    /// "RUS+PRK" for actors sharing a sentence with a topic (not negated), for trends.
+    pub actor_pairs: Vec<String>,
     pub matches: Vec<NewMatch>,
 }
 
@@ -375,6 +379,20 @@ impl Store {
         to: DateTime<Utc>,
     ) -> Result<Vec<DigestRow>, StoreError> {
         queries::digest_rows(&self.conn, from, to)
+    }
+
+    /// Counts of one window, for trends.
+    pub fn window_counts(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<WindowCounts, StoreError> {
+        queries::window_counts(&self.conn, from, to)
+    }
+
+    /// The digests written so far, newest first: (day, path, written_at, stories).
+    pub fn digests(&self, limit: usize) -> Result<Vec<(String, String, String, i64)>, StoreError> {
+        queries::digests(&self.conn, limit)
     }
 
     /// Remembers that the digest for `day` was written.

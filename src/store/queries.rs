@@ -82,6 +82,7 @@ pub(super) fn items_since(
 #[derive(Debug, Clone, PartialEq)]
 pub struct DigestRow {
     pub item_id: i64,
+    pub story_id: Option<i64>,
     pub feed: String,
     pub title: Option<String>,
     pub link: Option<String>,
@@ -188,6 +189,17 @@ pub(super) fn insert_item(
         "INSERT INTO extractions (item_id, json, extracted_at) VALUES (?1, ?2, ?3)",
         params![item_id, item.extraction_json, now],
     )?;
+    let mut actor = tx.prepare_cached(
+        "INSERT OR IGNORE INTO item_actors (item_id, actor, mentions) VALUES (?1, ?2, ?3)",
+    )?;
+    for (id, mentions) in &item.actor_counts {
+        actor.execute(params![item_id, id, mentions])?;
+    }
+    let mut pair =
+        tx.prepare_cached("INSERT OR IGNORE INTO item_pairs (item_id, pair) VALUES (?1, ?2)")?;
+    for p in &item.actor_pairs {
+        pair.execute(params![item_id, p])?;
+    }
     Ok(Some(item_id))
 }
 
@@ -317,7 +329,7 @@ pub(super) fn digest_rows(
     to: DateTime<Utc>,
 ) -> Result<Vec<DigestRow>, StoreError> {
     let mut items = conn.prepare(
-        "SELECT i.id, f.name, i.title, i.link, i.first_seen, e.json
+        "SELECT i.id, f.name, i.title, i.link, i.first_seen, e.json, i.story_id
          FROM items i JOIN feeds f ON f.id = i.feed_id LEFT JOIN extractions e ON e.item_id = i.id
          WHERE i.first_seen >= ?1 AND i.first_seen < ?2 ORDER BY i.first_seen, i.id",
     )?;
@@ -331,11 +343,12 @@ pub(super) fn digest_rows(
             r.get::<_, Option<String>>(3)?,
             r.get::<_, String>(4)?,
             r.get::<_, Option<String>>(5)?,
+            r.get::<_, Option<i64>>(6)?,
         ))
     })?;
     let mut out = Vec::new();
     for row in rows {
-        let (item_id, feed, title, link, first_seen, extraction_json) = row?;
+        let (item_id, feed, title, link, first_seen, extraction_json, story_id) = row?;
         let first_seen = parse_timestamp(&first_seen)
             .ok_or_else(|| StoreError::Corrupt(format!("item {item_id} has time {first_seen}")))?;
         let item_matches = matches
@@ -343,6 +356,7 @@ pub(super) fn digest_rows(
             .collect::<Result<_, _>>()?;
         out.push(DigestRow {
             item_id,
+            story_id,
             feed,
             title,
             link,
@@ -352,4 +366,84 @@ pub(super) fn digest_rows(
         });
     }
     Ok(out)
+}
+
+/// Counts behind the digest's trends, for one window.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct WindowCounts {
+    /// rule → distinct stories matched.
+    pub rule_stories: std::collections::BTreeMap<String, u32>,
+    /// actor id → mentions.
+    pub actor_mentions: std::collections::BTreeMap<String, u32>,
+    /// "A+B" → items where the two share a sentence with a topic.
+    pub pairs: std::collections::BTreeMap<String, u32>,
+    pub items: u32,
+    /// Feeds whose last error happened in the window.
+    pub feeds_failing: u32,
+    pub feeds: u32,
+}
+
+pub(super) fn window_counts(
+    conn: &Connection,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<WindowCounts, StoreError> {
+    let (from, to) = (timestamp(from), timestamp(to));
+    let mut counts = WindowCounts::default();
+    let mut stmt = conn.prepare_cached(
+        "SELECT m.rule, COUNT(DISTINCT COALESCE(i.story_id, -i.id)) FROM matches m
+         JOIN items i ON i.id = m.item_id WHERE i.first_seen >= ?1 AND i.first_seen < ?2
+         GROUP BY m.rule",
+    )?;
+    for row in stmt.query_map(params![from, to], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?))
+    })? {
+        let (rule, n) = row?;
+        counts.rule_stories.insert(rule, n);
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT a.actor, SUM(a.mentions) FROM item_actors a JOIN items i ON i.id = a.item_id
+         WHERE i.first_seen >= ?1 AND i.first_seen < ?2 GROUP BY a.actor",
+    )?;
+    for row in stmt.query_map(params![from, to], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?))
+    })? {
+        let (actor, n) = row?;
+        counts.actor_mentions.insert(actor, n);
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT p.pair, COUNT(*) FROM item_pairs p JOIN items i ON i.id = p.item_id
+         WHERE i.first_seen >= ?1 AND i.first_seen < ?2 GROUP BY p.pair",
+    )?;
+    for row in stmt.query_map(params![from, to], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?))
+    })? {
+        let (pair, n) = row?;
+        counts.pairs.insert(pair, n);
+    }
+    counts.items = conn.query_row(
+        "SELECT COUNT(*) FROM items WHERE first_seen >= ?1 AND first_seen < ?2",
+        params![from, to],
+        |r| r.get(0),
+    )?;
+    counts.feeds_failing = conn.query_row(
+        "SELECT COUNT(*) FROM feeds WHERE last_error_at >= ?1 AND last_error_at < ?2",
+        params![from, to],
+        |r| r.get(0),
+    )?;
+    counts.feeds = conn.query_row("SELECT COUNT(*) FROM feeds", [], |r| r.get(0))?;
+    Ok(counts)
+}
+
+/// The digests written so far, newest first: (day, path, written_at, stories).
+pub(super) fn digests(
+    conn: &Connection,
+    limit: usize,
+) -> Result<Vec<(String, String, String, i64)>, StoreError> {
+    let mut stmt = conn
+        .prepare("SELECT day, path, written_at, stories FROM digests ORDER BY day DESC LIMIT ?1")?;
+    let rows = stmt.query_map(params![limit as i64], |r| {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }
