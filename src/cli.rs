@@ -86,6 +86,9 @@ pub enum Command {
         /// The day [default: the digest being collected now]
         #[arg(long, value_name = "YYYY-MM-DD")]
         date: Option<chrono::NaiveDate>,
+        /// Also email it as configured in [digest.email]
+        #[arg(long)]
+        email: bool,
     },
     /// Show every feed's polling status
     Status {
@@ -203,7 +206,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Check => check(explicit),
         Command::Extract { json, source } => extract(explicit, &source, json).await,
         Command::Explain { rule, source } => explain(explicit, rule.as_deref(), &source).await,
-        Command::Digest { date } => write_digest(explicit, date),
+        Command::Digest { date, email } => write_digest(explicit, date, email).await,
         Command::Backtest { rule, since } => backtest(explicit, &rule, &since),
         Command::Status { json } => status(explicit, json),
         Command::Feeds(FeedsCommand::Import { file }) => {
@@ -564,7 +567,11 @@ fn progress_bar(done: usize, total: usize) -> String {
     )
 }
 
-fn write_digest(explicit: Option<&Path>, date: Option<chrono::NaiveDate>) -> Result<(), Failure> {
+async fn write_digest(
+    explicit: Option<&Path>,
+    date: Option<chrono::NaiveDate>,
+    email: bool,
+) -> Result<(), Failure> {
     let config = load(explicit)?;
     let store = crate::store::Store::open(&config.store_path)?;
     let now = chrono::Utc::now();
@@ -573,9 +580,26 @@ fn write_digest(explicit: Option<&Path>, date: Option<chrono::NaiveDate>) -> Res
         None => crate::digest::current_window(now, &config.digest),
     };
     let names = config.extractor.actor_names();
-    let path = crate::digest::write_digest(&store, &config.digest, &names, window, now)
+    let written = crate::digest::write_digest(&store, &config.digest, &names, window, now)
         .map_err(|e| Failure::Internal(e.to_string()))?;
-    println!("digest written to {}", path.display());
+    println!(
+        "digest written to {} and {}",
+        written.markdown_path.display(),
+        written.html_path.display()
+    );
+    if email {
+        let settings = config.digest.email.as_ref().ok_or_else(|| {
+            Failure::User(format!(
+                "--email needs a [digest.email] table in {}",
+                config.path.display()
+            ))
+        })?;
+        crate::digest::email::send(settings, &written.subject, &written.markdown, &written.html)
+            .await
+            .map_err(|e| Failure::User(e.to_string()))?;
+        let to: Vec<String> = settings.to.iter().map(ToString::to_string).collect();
+        println!("digest emailed to {}", to.join(", "));
+    }
     Ok(())
 }
 

@@ -17,6 +17,7 @@ fn berlin() -> wirewatch::config::Digest {
         at: chrono::NaiveTime::from_hms_opt(7, 0, 0).unwrap(),
         timezone: chrono_tz::Europe::Berlin,
         dir: std::path::PathBuf::from("unused"),
+        email: None,
     }
 }
 
@@ -218,7 +219,7 @@ async fn missed_days_are_written_on_start() {
     }
     // The daemon starts on the 29th at 09:00 Berlin time.
     let start = Utc.with_ymd_and_hms(2026, 11, 29, 8, 0, 0).unwrap();
-    let written = write_due_digests(&config, &store, start).unwrap();
+    let written = write_due_digests(&config, &store, start).await.unwrap();
     let names: Vec<String> = written
         .iter()
         .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
@@ -238,6 +239,7 @@ async fn missed_days_are_written_on_start() {
     );
     // Nothing is written twice.
     assert!(write_due_digests(&config, &store, start)
+        .await
         .unwrap()
         .is_empty());
 }

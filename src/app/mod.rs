@@ -303,13 +303,8 @@ pub async fn run_once(config: &Config, write_digest: bool) -> Result<PassReport,
         let now = Utc::now();
         let window = digest::current_window(now, &config.digest);
         let names = config.extractor.actor_names();
-        report.digest = Some(digest::write_digest(
-            &store,
-            &config.digest,
-            &names,
-            window,
-            now,
-        )?);
+        let written = digest::write_digest(&store, &config.digest, &names, window, now)?;
+        report.digest = Some(written.markdown_path);
     }
     Ok(report)
 }
@@ -390,7 +385,7 @@ pub async fn run_daemon(
         }
         if config.digest.enabled && now - last_digest_check >= chrono::Duration::seconds(60) {
             last_digest_check = now;
-            write_due_digests(&config, &store, now)?;
+            write_due_digests(&config, &store, now).await?;
             crate::service::status(&status_line(&config, last_poll, now));
         }
     }
@@ -492,7 +487,7 @@ const CATCH_UP_DAYS: i64 = 7;
 /// Writes every finished day's digest of the last week that is missing (a daemon that was
 /// down catches up on start), oldest first; days with no items at all are skipped, except
 /// the most recent one. Returns the files written.
-pub fn write_due_digests(
+pub async fn write_due_digests(
     config: &Config,
     store: &Store,
     now: DateTime<Utc>,
@@ -514,9 +509,17 @@ pub fn write_due_digests(
         if empty && back > 1 {
             continue;
         }
-        let path = digest::write_digest(store, &config.digest, &names, window, now)?;
-        tracing::info!(path = %path.display(), "digest written");
-        written.push(path);
+        let digest = digest::write_digest(store, &config.digest, &names, window, now)?;
+        tracing::info!(path = %digest.markdown_path.display(), "digest written");
+        if let Some(email) = &config.digest.email {
+            // A failed email is logged; the digest is on disk either way.
+            match digest::email::send(email, &digest.subject, &digest.markdown, &digest.html).await
+            {
+                Ok(()) => tracing::info!(to = email.to.len(), "digest emailed"),
+                Err(e) => tracing::error!(error = %e, "digest email failed"),
+            }
+        }
+        written.push(digest.markdown_path);
     }
     Ok(written)
 }

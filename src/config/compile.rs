@@ -15,7 +15,9 @@ use toml::Spanned;
 use super::error::{ConfigErrors, ErrorSink};
 use super::raw;
 use super::sections::{read, read_each};
-use super::{Alerts, Config, Digest, Feed, Poll, Sinks, Webhook, WebhookPreset};
+use super::{
+    Alerts, Config, Digest, Email, Feed, Poll, Sinks, SmtpSecurity, Webhook, WebhookPreset,
+};
 use crate::extract::Extractor;
 use crate::rules::{self, Action, Rule, Severity};
 
@@ -434,12 +436,64 @@ fn compile_digest(
             .unwrap_or(Path::new("."))
             .join("digests"),
     };
+    let email = raw.email.as_ref().and_then(|e| compile_email(e, errors));
     Digest {
         enabled: raw.enabled,
         at,
         timezone,
         dir,
+        email,
     }
+}
+
+fn compile_email(raw: &raw::EmailConfig, errors: &mut ErrorSink<'_>) -> Option<Email> {
+    let security = match raw.security.as_ref().map(|s| s.get_ref().as_str()) {
+        None | Some("starttls") => Some(SmtpSecurity::StartTls),
+        Some("tls") => Some(SmtpSecurity::Tls),
+        Some("none") => Some(SmtpSecurity::None),
+        Some(other) => {
+            let span = raw.security.as_ref().map(|s| s.span()).unwrap_or(0..0);
+            errors.at(
+                span,
+                format!("unknown SMTP security `{other}`"),
+                Some("use starttls, tls or none".into()),
+            );
+            None
+        }
+    };
+    let mut mailbox = |value: &Spanned<String>| {
+        let parsed = crate::digest::email::mailbox(value.get_ref());
+        if parsed.is_none() {
+            errors.at(
+                value.span(),
+                format!("invalid email address `{}`", value.get_ref()),
+                Some("write it as \"name@example.org\" or \"Name <name@example.org>\"".into()),
+            );
+        }
+        parsed
+    };
+    let from = mailbox(&raw.from);
+    let to: Vec<_> = raw.to.iter().map(&mut mailbox).collect();
+    let password = raw
+        .password_env
+        .as_ref()
+        .and_then(|var| std::env::var(var).ok())
+        .or_else(|| raw.password.clone());
+    let security = security?;
+    let port = raw.port.unwrap_or(match security {
+        SmtpSecurity::StartTls => 587,
+        SmtpSecurity::Tls => 465,
+        SmtpSecurity::None => 25,
+    });
+    Some(Email {
+        smtp: raw.smtp.clone(),
+        port,
+        security,
+        username: raw.username.clone(),
+        password,
+        from: from?,
+        to: to.into_iter().collect::<Option<Vec<_>>>()?,
+    })
 }
 
 /// The machine's timezone, or UTC when it cannot be told.

@@ -96,6 +96,31 @@ pub struct Digest {
     pub at: chrono::NaiveTime,
     pub timezone: chrono_tz::Tz,
     pub dir: PathBuf,
+    /// Where to email each digest, when configured.
+    pub email: Option<Email>,
+}
+
+/// How digests are emailed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Email {
+    pub smtp: String,
+    pub port: u16,
+    pub security: SmtpSecurity,
+    pub username: Option<String>,
+    pub password: Option<String>,
+    pub from: lettre::message::Mailbox,
+    pub to: Vec<lettre::message::Mailbox>,
+}
+
+/// How the SMTP connection is protected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SmtpSecurity {
+    /// STARTTLS on the submission port (587).
+    StartTls,
+    /// Implicit TLS (465).
+    Tls,
+    /// No encryption: only for a relay on the same machine or network.
+    None,
 }
 
 /// Alert delivery and story grouping settings.

@@ -108,6 +108,23 @@ pub struct DigestConfig {
     pub at: Option<Spanned<String>>,
     pub timezone: Option<Spanned<String>>,
     pub dir: Option<String>,
+    pub email: Option<EmailConfig>,
+}
+
+/// `[digest.email]`
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EmailConfig {
+    pub smtp: String,
+    pub port: Option<u16>,
+    /// starttls (default) | tls | none
+    pub security: Option<Spanned<String>>,
+    pub username: Option<String>,
+    pub password: Option<String>,
+    /// Read the password from this environment variable instead.
+    pub password_env: Option<String>,
+    pub from: Spanned<String>,
+    pub to: Vec<Spanned<String>>,
 }
 
 /// `[http]`

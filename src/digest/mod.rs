@@ -8,6 +8,7 @@
 //! http(s) links are kept.
 
 pub mod atom;
+pub mod email;
 pub mod html;
 pub mod markdown;
 pub mod model;
@@ -64,15 +65,25 @@ pub fn current_window(now: DateTime<Utc>, digest: &Digest) -> DigestWindow {
     }
 }
 
+/// A digest as written: its files and contents (for email).
+#[derive(Debug, Clone)]
+pub struct Written {
+    pub markdown_path: PathBuf,
+    pub html_path: PathBuf,
+    pub subject: String,
+    pub markdown: String,
+    pub html: String,
+}
+
 /// Writes the digest for `window` from the store: Markdown and HTML files named after the
-/// day, and the Atom feed of digests. Returns the Markdown file.
+/// day, and the Atom feed of digests.
 pub fn write_digest(
     store: &Store,
     digest: &Digest,
     names: &HashMap<String, String>,
     window: DigestWindow,
     now: DateTime<Utc>,
-) -> Result<PathBuf, DigestError> {
+) -> Result<Written, DigestError> {
     let rows = store.digest_rows(window.from, window.to)?;
     let mut history = Vec::with_capacity(model::HISTORY_DAYS);
     for back in (0..model::HISTORY_DAYS as i64).rev() {
@@ -85,9 +96,11 @@ pub fn write_digest(
         source,
     })?;
     let markdown_path = digest.dir.join(format!("{}.md", window.day));
-    write_atomically(&markdown_path, &markdown::render(&data, &digest.timezone))?;
+    let markdown = markdown::render(&data, &digest.timezone);
+    write_atomically(&markdown_path, &markdown)?;
     let html = html::render(&data, &digest.timezone);
-    write_atomically(&digest.dir.join(format!("{}.html", window.day)), &html)?;
+    let html_path = digest.dir.join(format!("{}.html", window.day));
+    write_atomically(&html_path, &html)?;
     let stories: usize = data.rules.iter().map(|r| r.stories.len()).sum();
     store.record_digest(
         &window.day.to_string(),
@@ -106,7 +119,13 @@ pub fn write_digest(
         })
         .collect();
     write_atomically(&digest.dir.join("feed.atom"), &atom::render(&entries))?;
-    Ok(markdown_path)
+    Ok(Written {
+        markdown_path,
+        html_path,
+        subject: format!("wirewatch digest {}: {stories} stories", window.day),
+        markdown,
+        html,
+    })
 }
 
 fn write_atomically(path: &std::path::Path, contents: &str) -> Result<(), DigestError> {
@@ -141,6 +160,7 @@ mod tests {
             at: chrono::NaiveTime::from_hms_opt(7, 0, 0).unwrap(),
             timezone: chrono_tz::Europe::Berlin,
             dir: PathBuf::from("d"),
+            email: None,
         }
     }
 
