@@ -109,7 +109,8 @@ impl LexiconBuilder {
     }
 }
 
-/// Words that negate a term when they come shortly before it.
+/// Words that negate a term when they come right before it (within two words: "has not
+/// directly criticized"; three also caught "pleads not guilty to war crimes").
 const NEGATIONS: &[&str] = &[
     "not", "never", "no", "neither", "nor", "without", "hardly", "denied", "denies",
 ];
@@ -118,7 +119,7 @@ fn negated(sentence: &str, term_start: usize) -> bool {
     sentence[..term_start]
         .split_whitespace()
         .rev()
-        .take(3)
+        .take(2)
         .any(|w| {
             let w = w
                 .trim_matches(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’')
