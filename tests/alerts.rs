@@ -20,6 +20,22 @@ fn rss(guid: &str, title: &str, body: &str) -> String {
     )
 }
 
+/// A server with the standard matching item at /a.xml, plus `extra` routes.
+fn feed_server(extra: Vec<(&str, Route)>) -> TestServer {
+    let mut routes = HashMap::new();
+    routes.insert(
+        "/a.xml".into(),
+        Route::ok(
+            "application/rss+xml",
+            rss("a1", "Shells reach the front", ITEM),
+        ),
+    );
+    for (path, route) in extra {
+        routes.insert(path.to_string(), route);
+    }
+    TestServer::start(routes)
+}
+
 fn write_config(
     dir: &std::path::Path,
     feeds: &[(&str, String)],
@@ -106,16 +122,7 @@ fn near_duplicates_from_two_feeds_raise_one_alert_listing_both_sources() {
 
 #[test]
 fn webhook_gets_each_alert_once_and_signed() {
-    let mut routes = HashMap::new();
-    routes.insert(
-        "/a.xml".into(),
-        Route::ok(
-            "application/rss+xml",
-            rss("a1", "Shells reach the front", ITEM),
-        ),
-    );
-    routes.insert("/hook".into(), Route::receiver());
-    let server = TestServer::start(routes);
+    let server = feed_server(vec![("/hook", Route::receiver())]);
     let dir = tempfile::tempdir().unwrap();
     let config = write_config(
         dir.path(),
@@ -176,16 +183,7 @@ fn run_daemon_until(config: &str, done: impl Fn() -> bool) -> String {
 
 #[test]
 fn a_receiver_failing_three_times_gets_the_alert_once() {
-    let mut routes = HashMap::new();
-    routes.insert(
-        "/a.xml".into(),
-        Route::ok(
-            "application/rss+xml",
-            rss("a1", "Shells reach the front", ITEM),
-        ),
-    );
-    routes.insert("/hook".into(), Route::receiver().failing_first(3));
-    let server = TestServer::start(routes);
+    let server = feed_server(vec![("/hook", Route::receiver().failing_first(3))]);
     let dir = tempfile::tempdir().unwrap();
     let config = write_config(
         dir.path(),
@@ -210,15 +208,7 @@ fn a_receiver_failing_three_times_gets_the_alert_once() {
 
 #[test]
 fn an_alert_matched_before_a_crash_is_delivered_once_after_restart() {
-    let mut routes = HashMap::new();
-    routes.insert(
-        "/a.xml".into(),
-        Route::ok(
-            "application/rss+xml",
-            rss("a1", "Shells reach the front", ITEM),
-        ),
-    );
-    let feeds = TestServer::start(routes);
+    let feeds = feed_server(vec![]);
     // The receiver is down during the first run: the match is committed, the delivery is not.
     let hook_addr = TestServer::free_addr();
     let dir = tempfile::tempdir().unwrap();
@@ -253,15 +243,7 @@ fn an_alert_matched_before_a_crash_is_delivered_once_after_restart() {
 
 #[test]
 fn desktop_without_a_session_bus_fails_clearly_and_other_sinks_deliver() {
-    let mut routes = HashMap::new();
-    routes.insert(
-        "/a.xml".into(),
-        Route::ok(
-            "application/rss+xml",
-            rss("a1", "Shells reach the front", ITEM),
-        ),
-    );
-    let server = TestServer::start(routes);
+    let server = feed_server(vec![]);
     let dir = tempfile::tempdir().unwrap();
     let config = write_config(dir.path(), &[("Wire A", server.url("/a.xml"))], None, "");
     let text = std::fs::read_to_string(&config).unwrap().replace(

@@ -198,8 +198,13 @@ async fn process_feed(
         Ok(parsed) => parsed,
         Err(e) => return Ok(failed(e.to_string(), None)),
     };
+    let keys: Vec<String> = pipeline::keyed_items(&parsed)
+        .into_iter()
+        .map(|(k, _)| k)
+        .collect();
+    let known = store.known_items(state.id, &keys)?;
     if feed.full_text {
-        add_full_text(store, fetcher, feed, state, &mut parsed).await?;
+        add_full_text(fetcher, feed, &known, &mut parsed).await;
     }
     if let Some(repair) = parsed.recovered {
         tracing::warn!(feed = %feed.name, repair, "feed is not well-formed; recovered");
@@ -213,9 +218,9 @@ async fn process_feed(
             .map(|m| Duration::from_secs(u64::from(m) * 60)),
         ..hints
     };
+    // Full text leaves the keys alone (it only touches items with a link, keyed by guid or
+    // link), so what the store knows is read once.
     let keyed = pipeline::keyed_items(&parsed);
-    let keys: Vec<String> = keyed.iter().map(|(k, _)| k.clone()).collect();
-    let known = store.known_items(state.id, &keys)?;
     let (new_items, updated_items) = pipeline::plan_items(config, feed, &keyed, &known, now);
     let outcome = PollOutcome::Fetched {
         etag,
@@ -237,17 +242,11 @@ const MAX_ARTICLES_PER_POLL: usize = 20;
 /// can be fetched (same limits and politeness as feeds; private addresses refused) and has
 /// a readable article; otherwise the summary stays.
 async fn add_full_text(
-    store: &Store,
     fetcher: &Fetcher,
     feed: &Feed,
-    state: &FeedState,
+    known: &HashMap<String, String>,
     parsed: &mut crate::parse::ParsedFeed,
-) -> Result<(), StoreError> {
-    let keys: Vec<String> = pipeline::keyed_items(parsed)
-        .into_iter()
-        .map(|(k, _)| k)
-        .collect();
-    let known = store.known_items(state.id, &keys)?;
+) {
     let mut fetched = 0;
     for item in parsed.items.iter_mut() {
         let key = crate::identity::item_key(
@@ -278,7 +277,6 @@ async fn add_full_text(
             }
         }
     }
-    Ok(())
 }
 
 fn story_params(config: &Config) -> StoryParams {

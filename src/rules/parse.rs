@@ -375,11 +375,11 @@ impl Parser<'_> {
         match tok {
             Tok::Open => {
                 let inner = self.or()?;
-                self.expect_close(at, "(")?;
+                self.expect_close("(")?;
                 Ok(inner)
             }
-            Tok::Word(w) if w == "SENTENCE" => Ok(Expr::Sentence(self.arguments(at, "SENTENCE(")?)),
-            Tok::NearN(n) => Ok(Expr::Near(n, self.arguments(at, "NEAR(")?)),
+            Tok::Word(w) if w == "SENTENCE" => Ok(Expr::Sentence(self.arguments("SENTENCE(")?)),
+            Tok::NearN(n) => Ok(Expr::Near(n, self.arguments("NEAR(")?)),
             Tok::Word(w) if w == "count" => self.count(at),
             Tok::Word(w) if matches!(w.as_str(), "and" | "or" | "not") => Err(err(
                 at,
@@ -426,7 +426,7 @@ impl Parser<'_> {
         self.src[from..to].trim().to_string()
     }
 
-    fn expect_close(&mut self, _open_at: usize, what: &str) -> Result<(), RuleError> {
+    fn expect_close(&mut self, what: &str) -> Result<(), RuleError> {
         match self.peek() {
             Tok::Close => {
                 self.next();
@@ -440,7 +440,7 @@ impl Parser<'_> {
         }
     }
 
-    fn arguments(&mut self, at: usize, what: &str) -> Result<Vec<Expr>, RuleError> {
+    fn arguments(&mut self, what: &str) -> Result<Vec<Expr>, RuleError> {
         if self.peek() != &Tok::Open {
             return Err(err(
                 self.offset(),
@@ -454,7 +454,7 @@ impl Parser<'_> {
             self.next();
             args.push(self.or()?);
         }
-        self.expect_close(at, what)?;
+        self.expect_close(what)?;
         Ok(args)
     }
 
@@ -469,7 +469,7 @@ impl Parser<'_> {
         self.next();
         let inner_at = self.offset();
         let inner = self.primary()?;
-        self.expect_close(at, "count(")?;
+        self.expect_close("count(")?;
         let Expr::Term(mut term) = inner else {
             return Err(err(
                 inner_at,

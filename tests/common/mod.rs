@@ -306,6 +306,15 @@ pub fn full_tests() -> bool {
     std::env::var("WIREWATCH_FULL_TESTS").is_ok_and(|v| v == "1")
 }
 
+/// Says why a test cannot run here: a failure under WIREWATCH_FULL_TESTS=1, else a printed
+/// `SKIPPED:` line (the caller then returns).
+pub fn skip(reason: &str) {
+    if full_tests() {
+        panic!("{reason}");
+    }
+    eprintln!("SKIPPED: {reason}");
+}
+
 /// The shared corpus directory, or `None` (with the reason printed) when it is missing.
 pub fn corpus() -> Option<PathBuf> {
     let dir = std::env::var_os("WIREWATCH_CORPUS")
@@ -314,14 +323,10 @@ pub fn corpus() -> Option<PathBuf> {
     if dir.is_dir() {
         return Some(dir);
     }
-    let reason = format!(
+    skip(&format!(
         "the shared corpus is missing at {} (set WIREWATCH_CORPUS)",
         dir.display()
-    );
-    if full_tests() {
-        panic!("{reason}");
-    }
-    eprintln!("SKIPPED: {reason}");
+    ));
     None
 }
 
