@@ -47,6 +47,9 @@ OVERRIDES = {
                 exact_case=["DRC"], drop_aliases=["DRC"]),
     "COG": dict(drop_aliases=["Congo"], drop_demonyms=["Congolese"]),
     "DMA": dict(drop_demonyms=["Dominican"]),
+    "BIH": dict(aliases=["Bosnia"]),
+    # The source's Icelandic spelling is an English word.
+    "ISL": dict(drop_aliases=["Island"]),
     "GEO": dict(ambiguous=["Georgia"],
                 context=["Tbilisi", "Georgian", "Caucasus", "Abkhazia", "South Ossetia",
                          "Georgian Dream"]),
@@ -114,9 +117,12 @@ def main(path):
         aliases = [a for a in aliases if a not in o.get("drop_aliases", []) and a != name]
         demonyms = []
         eng = c.get("demonyms", {}).get("eng", {})
-        for d in [eng.get("m"), eng.get("f")] + o.get("demonyms", []):
-            if d and d not in demonyms and d not in o.get("drop_demonyms", []):
-                demonyms.append(d)
+        for ds in [eng.get("m"), eng.get("f")] + o.get("demonyms", []):
+            # "Bosnian, Herzegovinian" is two demonyms.
+            for d in (ds or "").split(","):
+                d = d.strip()
+                if d and d not in demonyms and d not in o.get("drop_demonyms", []):
+                    demonyms.append(d)
         metonyms = [m for m in c.get("capital", []) + o.get("metonyms", [])
                     if m not in o.get("drop_metonyms", []) and m != name]
         ambiguous = o.get("ambiguous", [])

@@ -112,3 +112,16 @@ fn datelines_and_agencies_are_not_actors() {
         "IDN"
     ));
 }
+
+#[test]
+fn past_office_holders_stand_for_their_state() {
+    // From officials_history.tsv: names of 1990-2016 in any capitalisation, the news's short
+    // forms, a possessive after the name.
+    assert_eq!(
+        actors("Tony Blair met Chen Shui-bian; President Bush's offer stood."),
+        vec!["GBR", "TWN", "USA"]
+    );
+    assert_eq!(actors("DONALD RUMSFELD VISITS"), vec!["USA"]);
+    // Only the whole name: a surname or given name alone names nobody.
+    assert_eq!(actors("Blair and Tony went fishing."), Vec::<String>::new());
+}

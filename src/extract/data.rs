@@ -37,6 +37,34 @@ pub const BUILTIN_FILES: &[(&str, &str)] = &[
     ),
 ];
 
+/// Office holders since 1990, a tab-separated line each (see the file's header).
+const OFFICIALS_HISTORY: &str = include_str!("../../config/gazetteer/officials_history.tsv");
+
+/// The officials of [`OFFICIALS_HISTORY`]; a line that is not four fields is a bug in the
+/// shipped data, caught by the tests.
+fn officials_history() -> impl Iterator<Item = OfficialConfig> {
+    OFFICIALS_HISTORY
+        .lines()
+        .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
+        .map(|line| {
+            let fields: Vec<&str> = line.split('\t').collect();
+            let [name, actor, served, short] = fields[..] else {
+                panic!("officials_history.tsv: not four fields: {line:?}");
+            };
+            OfficialConfig {
+                name: name.to_string(),
+                actor: actor.to_string(),
+                role: None,
+                short: short
+                    .split("; ")
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string)
+                    .collect(),
+                served: Some(served.to_string()),
+            }
+        })
+}
+
 /// One data file: any of the tables below, each optional.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -64,6 +92,9 @@ pub struct OfficialConfig {
     /// Short forms used alone in the news ("Putin").
     #[serde(default)]
     pub short: Vec<String>,
+    /// Years in office ("1997-2007", "2012-" when still serving at the source's date), for
+    /// the reader: a name keeps standing for its state after the office ends.
+    pub served: Option<String>,
 }
 
 /// A place that is not an actor.
@@ -114,5 +145,7 @@ pub fn builtin() -> DataFile {
                 .extend(blocked.phrases);
         }
     }
+    // After officials.toml, whose current roles win where a name is in both.
+    all.official.extend(officials_history());
     all
 }

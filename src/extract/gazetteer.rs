@@ -11,6 +11,7 @@ use std::ops::Range;
 use aho_corasick::AhoCorasick;
 
 use super::data::{OfficialConfig, PlaceConfig};
+use super::names::NameIndex;
 use crate::config::raw::ActorConfig;
 
 /// What kind of thing an actor is.
@@ -107,6 +108,8 @@ pub struct Gazetteer {
     automaton: AhoCorasick,
     /// Per automaton pattern, the entries sharing that (lowercased) phrase.
     entries: Vec<Vec<Entry>>,
+    /// Officials' multi-word names → official, looked up outside the automaton.
+    names: NameIndex<usize>,
     /// Lowercased alias or id → actor, for rules (`actor:"North Korea"`).
     lookup: HashMap<String, usize>,
 }
@@ -118,6 +121,7 @@ pub struct GazetteerBuilder {
     pub places: Vec<Place>,
     pub officials: Vec<Official>,
     phrases: Vec<Entry>,
+    names: NameIndex<usize>,
     lookup: HashMap<String, usize>,
 }
 
@@ -187,9 +191,13 @@ impl GazetteerBuilder {
             role: config.role.clone(),
         });
         let index = self.officials.len() - 1;
-        self.phrase(&config.name, Target::Official(index), Form::Proper);
-        for short in &config.short {
-            self.phrase(short, Target::Official(index), Form::Proper);
+        for phrase in std::iter::once(&config.name).chain(&config.short) {
+            if NameIndex::<usize>::accepts(phrase) {
+                self.names.insert(phrase, index);
+                self.names.insert(&phrase.replace('\'', "’"), index);
+            } else {
+                self.phrase(phrase, Target::Official(index), Form::Proper);
+            }
         }
     }
 
@@ -248,6 +256,7 @@ impl GazetteerBuilder {
             officials: self.officials,
             automaton,
             entries,
+            names: self.names,
             lookup: self.lookup,
         }
     }
@@ -294,6 +303,21 @@ impl Gazetteer {
                     form: entry.form,
                 });
             }
+        }
+        let names = self.names.find(text);
+        if !names.is_empty() {
+            // A whole name beats the shorter phrases inside it ("Jordan" in a minister's name).
+            hits.retain(|h| {
+                !names.iter().any(|(r, _)| {
+                    h.range.start < r.end && r.start < h.range.end && h.range.len() <= r.len()
+                })
+            });
+            hits.extend(names.into_iter().map(|(range, official)| Hit {
+                range,
+                target: Target::Official(official),
+                form: Form::Proper,
+            }));
+            hits.sort_by_key(|h| h.range.start);
         }
         hits
     }

@@ -7,6 +7,7 @@
 
 pub mod data;
 pub mod gazetteer;
+mod names;
 mod output;
 pub mod people;
 mod phrases;

@@ -1,0 +1,59 @@
+//! Dumps per-sentence topic scores (and the number of distinct actors in each sentence) of
+//! hand-labelled AG News items as JSON lines, for studying item-level topic decisions
+//! (thresholds, title weight, actor boosts) outside the extractor:
+//! `cargo run --release --example topic_features -- benches/labels/ag_news_world.tsv ...`
+#[path = "../benches/common.rs"]
+mod common;
+
+use wirewatch::extract::Extractor;
+use wirewatch::normalize::normalize;
+
+fn main() {
+    let corpus = common::corpus();
+    let csv = std::fs::read_to_string(corpus.join("news/ag_news/test_world_class1.csv")).unwrap();
+    let rows = common::csv_rows(&csv);
+    let extractor = Extractor::builtin();
+    let lexicon = &extractor.lexicon;
+    for path in std::env::args().skip(1) {
+        let labels = std::fs::read_to_string(&path).unwrap();
+        for line in labels
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        {
+            let fields: Vec<&str> = line.split('\t').collect();
+            let row: usize = fields[0].parse().unwrap();
+            let doc = normalize(None, &common::ag_text(&rows[row]));
+            let x = extractor.extract(&doc);
+            let mut actors_in: Vec<Vec<&str>> = vec![Vec::new(); doc.sentences.len()];
+            for a in &x.actors {
+                for m in &a.mentions {
+                    actors_in[m.sentence].push(a.id.as_str());
+                }
+            }
+            let sentences: Vec<String> = doc
+                .sentences
+                .iter()
+                .enumerate()
+                .map(|(i, s)| {
+                    let mut ids = actors_in[i].clone();
+                    ids.sort();
+                    ids.dedup();
+                    let scores = lexicon.score_sentence(&doc.text[s.clone()]);
+                    let parts: Vec<String> = scores
+                        .plain
+                        .iter()
+                        .map(|(t, w)| format!("\"{}\":{w}", lexicon.topics[*t].id))
+                        .collect();
+                    let mut parts = parts;
+                    parts.push(format!("\"_actors\":{}", ids.len()));
+                    format!("{{{}}}", parts.join(","))
+                })
+                .collect();
+            println!(
+                "{{\"file\":\"{path}\",\"row\":{row},\"gold\":\"{}\",\"sentences\":[{}]}}",
+                fields.get(2).unwrap_or(&""),
+                sentences.join(",")
+            );
+        }
+    }
+}
