@@ -204,6 +204,11 @@ pub struct TopicConfig {
     pub terms: BTreeMap<String, f64>,
     /// Item score at which the topic counts as present (0..1).
     pub threshold: Option<f64>,
+    /// Topics this one gives way to: when one of them is present with at least this
+    /// topic's score, this one is dropped ("armed-conflict" yields to "terrorism": a car
+    /// bomb is terrorism, not a war, though both lexicons see its dead).
+    #[serde(default)]
+    pub yields_to: Vec<String>,
 }
 
 fn yes() -> bool {

@@ -92,6 +92,20 @@ impl Extractor {
                 problems.push(problem);
             }
         }
+        for topic in data.topic.iter().chain(user_topics) {
+            for other in &topic.yields_to {
+                if !lexicon.topics.iter().any(|t| &t.id == other) {
+                    problems.push(DataProblem {
+                        span: Some(topic.id.span()),
+                        message: format!(
+                            "topic `{}` yields to unknown topic `{other}`",
+                            topic.id.get_ref()
+                        ),
+                        help: Some("name a topic id from TOPICS.md or your config".into()),
+                    });
+                }
+            }
+        }
         if !problems.is_empty() {
             return Err(problems);
         }
@@ -210,6 +224,11 @@ fn add_topic(lexicon: &mut LexiconBuilder, topic: &TopicConfig) -> Result<(), Da
         .iter()
         .map(|(term, weight)| (term.clone(), *weight))
         .collect();
-    lexicon.add_topic(id, topic.name.as_deref(), topic.threshold, &terms);
+    let index = lexicon.add_topic(id, topic.name.as_deref(), topic.threshold, &terms);
+    for other in &topic.yields_to {
+        if !lexicon.topics[index].yields_to.contains(other) {
+            lexicon.topics[index].yields_to.push(other.clone());
+        }
+    }
     Ok(())
 }

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::gazetteer::{Hit, Target};
 use super::people::Person;
 use super::quotes::Quote;
-use super::topics::{item_score, SentenceScores};
+use super::topics::{item_score, Lexicon, SentenceScores};
 use super::{ActorKind, Extractor};
 use crate::normalize::Document;
 
@@ -253,8 +253,34 @@ fn topics_of(
             evidence: sentences,
         });
     }
+    drop_yielding(lexicon, &mut topics, facts);
     topics.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.id.cmp(&b.id)));
     topics
+}
+
+/// Drops topics that yield to another present topic scoring at least as high, from the
+/// item and from its sentences (so no relation carries them either).
+fn drop_yielding(lexicon: &Lexicon, topics: &mut Vec<TopicOut>, facts: &mut [SentenceFacts]) {
+    let yielding: Vec<String> = topics
+        .iter()
+        .filter(|t| {
+            let Some(index) = lexicon.topic_index(&t.id) else {
+                return false;
+            };
+            lexicon.topics[index]
+                .yields_to
+                .iter()
+                .any(|other| topics.iter().any(|o| &o.id == other && o.score >= t.score))
+        })
+        .map(|t| t.id.clone())
+        .collect();
+    if yielding.is_empty() {
+        return;
+    }
+    topics.retain(|t| !yielding.contains(&t.id));
+    for sentence in facts.iter_mut() {
+        sentence.topics.retain(|(id, _)| !yielding.contains(id));
+    }
 }
 
 fn relations_of(facts: &[SentenceFacts]) -> Vec<Relation> {

@@ -2,6 +2,7 @@
 //! automaton, scored per sentence (sum of the weights of the distinct terms found) and per
 //! item (`1 - exp(-sum / 2)` over the sentences), with negated uses set apart.
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 use aho_corasick::AhoCorasick;
@@ -14,6 +15,8 @@ pub struct Topic {
     pub id: String,
     pub name: String,
     pub threshold: f64,
+    /// Ids of the topics this one gives way to when they score at least as high.
+    pub yields_to: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -24,6 +27,9 @@ struct Term {
     prefix: bool,
     /// Index of the term among all terms, to count each once per sentence.
     id: usize,
+    /// Length of the term's own phrase: shorter than the match when the term rides on a
+    /// longer pattern that begins with it (see [`LexiconBuilder::build`]).
+    len: usize,
 }
 
 /// The compiled lexicons of every topic.
@@ -71,6 +77,7 @@ impl LexiconBuilder {
                     id: id.to_string(),
                     name: name.unwrap_or(id).to_string(),
                     threshold: threshold.unwrap_or(0.45),
+                    yields_to: Vec::new(),
                 });
                 self.topics.len() - 1
             }
@@ -85,6 +92,7 @@ impl LexiconBuilder {
                 continue;
             }
             let id = self.terms.len();
+            let len = text.len();
             self.terms.push((
                 text,
                 Term {
@@ -92,6 +100,7 @@ impl LexiconBuilder {
                     weight: *weight,
                     prefix,
                     id,
+                    len,
                 },
             ));
         }
@@ -99,8 +108,34 @@ impl LexiconBuilder {
     }
 
     /// Builds the automaton.
+    ///
+    /// Leftmost-longest matching reports one pattern per place, so where one topic's word
+    /// is an inflection of another's stem ("militants" of armed-conflict, "militant*" of
+    /// terrorism) the stem would be lost. Each pattern therefore also carries the stems it
+    /// begins with inside its first word, from topics it has no term of. A shorter whole
+    /// phrase does not ride on a longer one: "war crimes" is not "war", nor "car bomb" "car".
     pub fn build(self) -> Lexicon {
-        let (automaton, terms) = super::phrases::build(self.terms);
+        let mut by_key: HashMap<&str, Vec<Term>> = HashMap::new();
+        for (key, term) in &self.terms {
+            by_key.entry(key.as_str()).or_default().push(*term);
+        }
+        let mut riders: Vec<(String, Term)> = Vec::new();
+        for (key, terms) in &by_key {
+            for (cut, next) in key.char_indices().skip(1) {
+                let Some(shorter) = by_key.get(&key[..cut]) else {
+                    continue;
+                };
+                for term in shorter {
+                    let fits = term.prefix && next.is_alphanumeric();
+                    if fits && !terms.iter().any(|t| t.topic == term.topic) {
+                        riders.push((key.to_string(), *term));
+                    }
+                }
+            }
+        }
+        let mut all = self.terms;
+        all.extend(riders);
+        let (automaton, terms) = super::phrases::build(all);
         Lexicon {
             topics: self.topics,
             automaton,
@@ -149,7 +184,8 @@ impl Lexicon {
                 continue;
             }
             for term in &self.terms[m.pattern().as_usize()] {
-                if !term.prefix && !at_word_boundaries(sentence, &range) {
+                let own = range.start..range.start + term.len;
+                if !term.prefix && !at_word_boundaries(sentence, &own) {
                     continue;
                 }
                 if seen_terms.contains(&term.id) {
@@ -209,6 +245,18 @@ mod tests {
             .score_sentence("Embargoes? unsanctioned.")
             .plain
             .is_empty());
+    }
+
+    #[test]
+    fn a_longer_phrase_of_one_topic_does_not_hide_a_shorter_one_of_another() {
+        let mut b = LexiconBuilder::default();
+        b.add_topic("conflict", None, None, &[("militants".into(), 0.3)]);
+        b.add_topic("terrorism", None, None, &[("militant*".into(), 0.6)]);
+        b.add_topic("x", None, None, &[("car".into(), 1.0)]);
+        b.add_topic("y", None, None, &[("car bomb".into(), 1.0)]);
+        let lexicon = b.build();
+        let s = lexicon.score_sentence("Militants set off a car bomb.");
+        assert_eq!(s.plain, vec![(0, 0.3), (1, 0.6), (3, 1.0)]);
     }
 
     #[test]
