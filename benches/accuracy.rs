@@ -50,19 +50,35 @@ fn set(field: &str) -> BTreeSet<String> {
         .collect()
 }
 
-fn labelled_news(what: &str, labels: &str, verbose: bool) {
+/// Where labelled items come from: AG News rows or BBC politics files.
+#[derive(Clone, Copy)]
+enum Source {
+    AgNews,
+    Bbc,
+}
+
+/// Scores actors and topics of the labelled lines (`key<TAB>actors<TAB>topics`).
+fn labelled(source: Source, what: &str, lines: &[&str], verbose: bool) {
     let corpus = common::corpus();
-    let csv = std::fs::read_to_string(corpus.join("news/ag_news/test_world_class1.csv")).unwrap();
-    let rows = common::csv_rows(&csv);
+    let rows = match source {
+        Source::AgNews => common::csv_rows(
+            &std::fs::read_to_string(corpus.join("news/ag_news/test_world_class1.csv")).unwrap(),
+        ),
+        Source::Bbc => Vec::new(),
+    };
+    let text_of = |key: &str| -> String {
+        match source {
+            Source::AgNews => common::ag_text(&rows[key.parse::<usize>().unwrap()]),
+            Source::Bbc => std::fs::read_to_string(
+                corpus.join(format!("news/bbc_politics/politics/{key}.txt")),
+            )
+            .unwrap(),
+        }
+    };
     let (mut actors, mut topics) = (Score::default(), Score::default());
-    let mut items = 0;
-    for line in labels
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-    {
+    for line in lines {
         let fields: Vec<&str> = line.split('\t').collect();
-        let row: usize = fields[0].parse().unwrap();
-        let text = common::ag_text(&rows[row]);
+        let text = text_of(fields[0]);
         let x = Extractor::builtin().extract(&normalize(None, &text));
         let gold_actors = set(fields.get(1).unwrap_or(&""));
         let gold_topics = set(fields.get(2).unwrap_or(&""));
@@ -70,9 +86,9 @@ fn labelled_news(what: &str, labels: &str, verbose: bool) {
         let got_topics: BTreeSet<String> = x.topics.iter().map(|t| t.id.clone()).collect();
         actors.add(&gold_actors, &got_actors);
         topics.add(&gold_topics, &got_topics);
-        items += 1;
         if verbose && (gold_actors != got_actors || gold_topics != got_topics) {
-            println!("--- row {row}: {}", text.replace('\n', " | "));
+            let shown: String = text.replace('\n', " | ").chars().take(400).collect();
+            println!("--- {}: {shown}", fields[0]);
             if gold_actors != got_actors {
                 println!("    actors: gold {gold_actors:?} got {got_actors:?}");
             }
@@ -81,9 +97,25 @@ fn labelled_news(what: &str, labels: &str, verbose: bool) {
             }
         }
     }
-    println!("AG News world, {what}: {items} hand-labelled items");
+    let corpus_name = match source {
+        Source::AgNews => "AG News world",
+        Source::Bbc => "BBC politics",
+    };
+    println!("{corpus_name}, {what}: {} hand-labelled items", lines.len());
     actors.report("actors");
     topics.report("topics");
+}
+
+/// The label lines of a file, comments and blank lines left out.
+fn label_lines(labels: &str) -> Vec<&str> {
+    labels
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .collect()
+}
+
+fn labelled_news(what: &str, labels: &str, verbose: bool) {
+    labelled(Source::AgNews, what, &label_lines(labels), verbose);
 }
 
 /// CoNLL-2003: documents as text (tokens joined by spaces, sentences by newlines) with the
@@ -253,6 +285,10 @@ fn main() {
         include_str!("labels/ag_news_world_fourth.tsv"),
         verbose,
     );
+    let bbc = label_lines(include_str!("labels/bbc_politics.tsv"));
+    let (bbc_dev, bbc_blind) = bbc.split_at(12);
+    labelled(Source::Bbc, "first half (studied)", bbc_dev, verbose);
+    labelled(Source::Bbc, "second half (blind)", bbc_blind, verbose);
     conll_people(verbose);
     story_pairs(verbose);
 }

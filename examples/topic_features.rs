@@ -21,8 +21,16 @@ fn main() {
             .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
         {
             let fields: Vec<&str> = line.split('\t').collect();
-            let row: usize = fields[0].parse().unwrap();
-            let doc = normalize(None, &common::ag_text(&rows[row]));
+            let row = fields[0];
+            let text = if path.contains("seed") {
+                std::fs::read_to_string(corpus.join(format!("seed/{row}.txt"))).unwrap()
+            } else if path.contains("bbc_politics") {
+                let file = corpus.join(format!("news/bbc_politics/politics/{row}.txt"));
+                std::fs::read_to_string(file).unwrap()
+            } else {
+                common::ag_text(&rows[row.parse::<usize>().unwrap()])
+            };
+            let doc = normalize(None, &text);
             let x = extractor.extract(&doc);
             let mut actors_in: Vec<Vec<&str>> = vec![Vec::new(); doc.sentences.len()];
             for a in &x.actors {
@@ -50,7 +58,7 @@ fn main() {
                 })
                 .collect();
             println!(
-                "{{\"file\":\"{path}\",\"row\":{row},\"gold\":\"{}\",\"sentences\":[{}]}}",
+                "{{\"file\":\"{path}\",\"row\":\"{row}\",\"gold\":\"{}\",\"sentences\":[{}]}}",
                 fields.get(2).unwrap_or(&""),
                 sentences.join(",")
             );

@@ -209,6 +209,10 @@ pub struct TopicConfig {
     /// bomb is terrorism, not a war, though both lexicons see its dead).
     #[serde(default)]
     pub yields_to: Vec<String>,
+    /// Whether the topic happens between parties (diplomacy, sanctions...): in a long
+    /// article only sentences naming two actors count for it, so domestic criticism
+    /// ("the chancellor criticised...") does not read as diplomatic tension.
+    pub between_parties: Option<bool>,
 }
 
 fn yes() -> bool {

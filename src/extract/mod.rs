@@ -225,6 +225,9 @@ fn add_topic(lexicon: &mut LexiconBuilder, topic: &TopicConfig) -> Result<(), Da
         .map(|(term, weight)| (term.clone(), *weight))
         .collect();
     let index = lexicon.add_topic(id, topic.name.as_deref(), topic.threshold, &terms);
+    if let Some(between) = topic.between_parties {
+        lexicon.topics[index].between_parties = between;
+    }
     for other in &topic.yields_to {
         if !lexicon.topics[index].yields_to.contains(other) {
             lexicon.topics[index].yields_to.push(other.clone());

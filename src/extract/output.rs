@@ -1,14 +1,14 @@
 //! The [`Extraction`] record (the stable `extract --json` shape of DESIGN.md) and its
 //! assembly from the stage results.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
 use super::gazetteer::{Hit, Target};
 use super::people::Person;
 use super::quotes::Quote;
-use super::topics::{item_score, Lexicon, SentenceScores};
+use super::topics::{item_score, repeat_share, Lexicon, SentenceScores};
 use super::{ActorKind, Extractor};
 use crate::normalize::Document;
 
@@ -99,6 +99,9 @@ pub struct SentenceFacts {
 
 /// A sentence counts as evidence for a topic from this score up.
 const EVIDENCE_SCORE: f64 = 0.6;
+/// Documents of more sentences than this are long: short wire items often name one party
+/// of a relation and leave the other implicit, long articles name both where it matters.
+const LONG_DOCUMENT_SENTENCES: usize = 8;
 /// At most this many evidence sentences per topic, the best scored.
 const MAX_EVIDENCE: usize = 5;
 
@@ -222,12 +225,23 @@ fn topics_of(
     let lexicon = &extractor.lexicon;
     let mut sums = vec![0.0; lexicon.topics.len()];
     let mut evidence: Vec<Vec<(usize, f64)>> = vec![Vec::new(); lexicon.topics.len()];
+    let long = scores.len() > LONG_DOCUMENT_SENTENCES;
+    let mut uses: HashMap<usize, usize> = HashMap::new();
     for (i, sentence) in scores.iter().enumerate() {
         for &(topic, score) in &sentence.plain {
-            sums[topic] += score;
             facts[i]
                 .topics
                 .push((lexicon.topics[topic].id.clone(), score));
+            // The sentence keeps the topic (sentence rules see it); the item only counts it
+            // where two parties are named.
+            if long && lexicon.topics[topic].between_parties && facts[i].actors.len() < 2 {
+                continue;
+            }
+            for &(term, _, weight) in sentence.terms.iter().filter(|(_, t, _)| *t == topic) {
+                let n = uses.entry(term).or_default();
+                sums[topic] += weight * repeat_share(*n);
+                *n += 1;
+            }
             if score >= EVIDENCE_SCORE {
                 evidence[topic].push((i, score));
             }

@@ -17,6 +17,8 @@ pub struct Topic {
     pub threshold: f64,
     /// Ids of the topics this one gives way to when they score at least as high.
     pub yields_to: Vec<String>,
+    /// In long documents, only sentences naming two actors count for the topic.
+    pub between_parties: bool,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -47,6 +49,8 @@ pub struct SentenceScores {
     pub plain: Vec<(usize, f64)>,
     /// Topics whose every term in the sentence was negated ("has not criticized").
     pub negated: Vec<usize>,
+    /// (term id, topic index, weight) of every plain term found.
+    pub terms: Vec<(usize, usize, f64)>,
 }
 
 /// Builder collecting topics and terms.
@@ -78,6 +82,7 @@ impl LexiconBuilder {
                     name: name.unwrap_or(id).to_string(),
                     threshold: threshold.unwrap_or(0.45),
                     yields_to: Vec::new(),
+                    between_parties: false,
                 });
                 self.topics.len() - 1
             }
@@ -174,6 +179,7 @@ impl Lexicon {
         let mut seen_terms: Vec<usize> = Vec::new();
         let mut plain: Vec<(usize, f64)> = Vec::new();
         let mut negated_topics: Vec<usize> = Vec::new();
+        let mut terms: Vec<(usize, usize, f64)> = Vec::new();
         for m in self.automaton.find_iter(sentence) {
             let range: Range<usize> = m.start()..m.end();
             let starts_word = sentence[..range.start]
@@ -196,6 +202,7 @@ impl Lexicon {
                     negated_topics.push(term.topic);
                     continue;
                 }
+                terms.push((term.id, term.topic, term.weight));
                 match plain.iter_mut().find(|(t, _)| *t == term.topic) {
                     Some((_, score)) => *score += term.weight,
                     None => plain.push((term.topic, term.weight)),
@@ -208,8 +215,16 @@ impl Lexicon {
         SentenceScores {
             plain,
             negated: negated_topics,
+            terms,
         }
     }
+}
+
+/// How much the n-th use (0-based) of one term in a document adds, as a share of its weight:
+/// 1, 1/2, 1/4... A word repeated through a long article ("government", "ministers") is
+/// background; ten uses must not weigh ten times one.
+pub fn repeat_share(n: usize) -> f64 {
+    0.5f64.powi(n.min(30) as i32)
 }
 
 /// An item score in 0..1 from the sum of its sentence scores.
