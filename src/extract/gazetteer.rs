@@ -249,6 +249,7 @@ impl GazetteerBuilder {
             self.phrases
                 .into_iter()
                 .map(|entry| (entry.phrase.to_lowercase(), entry)),
+            aho_corasick::MatchKind::LeftmostLongest,
         );
         Gazetteer {
             actors: self.actors,

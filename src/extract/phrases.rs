@@ -5,9 +5,13 @@ use std::collections::HashMap;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
-/// Builds a leftmost-longest, ASCII-case-insensitive DFA over the keys, returning the
-/// values of each pattern in pattern order.
-pub fn build<V>(phrases: impl IntoIterator<Item = (String, V)>) -> (AhoCorasick, Vec<Vec<V>>) {
+/// Builds an ASCII-case-insensitive DFA over the keys, returning the values of each pattern
+/// in pattern order. `MatchKind::LeftmostLongest` for one answer per place (the gazetteer),
+/// `MatchKind::Standard` to search every overlapping match (the topic lexicons).
+pub fn build<V>(
+    phrases: impl IntoIterator<Item = (String, V)>,
+    kind: MatchKind,
+) -> (AhoCorasick, Vec<Vec<V>>) {
     let mut slots: HashMap<String, usize> = HashMap::new();
     let mut patterns: Vec<String> = Vec::new();
     let mut values: Vec<Vec<V>> = Vec::new();
@@ -20,7 +24,7 @@ pub fn build<V>(phrases: impl IntoIterator<Item = (String, V)>) -> (AhoCorasick,
         values[slot].push(value);
     }
     let automaton = AhoCorasickBuilder::new()
-        .match_kind(MatchKind::LeftmostLongest)
+        .match_kind(kind)
         .ascii_case_insensitive(true)
         // A DFA costs a few MiB once and scans several times faster than the NFA.
         .kind(Some(AhoCorasickKind::DFA))

@@ -2,10 +2,9 @@
 //! automaton, scored per sentence (sum of the weights of the distinct terms found) and per
 //! item (`1 - exp(-sum / 2)` over the sentences), with negated uses set apart.
 
-use std::collections::HashMap;
 use std::ops::Range;
 
-use aho_corasick::AhoCorasick;
+use aho_corasick::{AhoCorasick, MatchKind};
 
 use super::gazetteer::at_word_boundaries;
 
@@ -29,9 +28,6 @@ struct Term {
     prefix: bool,
     /// Index of the term among all terms, to count each once per sentence.
     id: usize,
-    /// Length of the term's own phrase: shorter than the match when the term rides on a
-    /// longer pattern that begins with it (see [`LexiconBuilder::build`]).
-    len: usize,
 }
 
 /// The compiled lexicons of every topic.
@@ -97,7 +93,6 @@ impl LexiconBuilder {
                 continue;
             }
             let id = self.terms.len();
-            let len = text.len();
             self.terms.push((
                 text,
                 Term {
@@ -105,42 +100,19 @@ impl LexiconBuilder {
                     weight: *weight,
                     prefix,
                     id,
-                    len,
                 },
             ));
         }
         index
     }
 
-    /// Builds the automaton.
-    ///
-    /// Leftmost-longest matching reports one pattern per place, so where one topic's word
-    /// is an inflection of another's stem ("militants" of armed-conflict, "militant*" of
-    /// terrorism) the stem would be lost. Each pattern therefore also carries the stems it
-    /// begins with inside its first word, from topics it has no term of. A shorter whole
-    /// phrase does not ride on a longer one: "war crimes" is not "war", nor "car bomb" "car".
+    /// Builds the automaton: every overlapping match is searched, and each topic then keeps
+    /// its own leftmost-longest matches ([`Lexicon::score_sentence`]). With one
+    /// leftmost-longest search for all topics, one topic's phrase hid another's inside it:
+    /// terrorism's "militant*" inside armed-conflict's "militants", diplomacy's "talks"
+    /// inside nuclear-missile's "nuclear talks".
     pub fn build(self) -> Lexicon {
-        let mut by_key: HashMap<&str, Vec<Term>> = HashMap::new();
-        for (key, term) in &self.terms {
-            by_key.entry(key.as_str()).or_default().push(*term);
-        }
-        let mut riders: Vec<(String, Term)> = Vec::new();
-        for (key, terms) in &by_key {
-            for (cut, next) in key.char_indices().skip(1) {
-                let Some(shorter) = by_key.get(&key[..cut]) else {
-                    continue;
-                };
-                for term in shorter {
-                    let fits = term.prefix && next.is_alphanumeric();
-                    if fits && !terms.iter().any(|t| t.topic == term.topic) {
-                        riders.push((key.to_string(), *term));
-                    }
-                }
-            }
-        }
-        let mut all = self.terms;
-        all.extend(riders);
-        let (automaton, terms) = super::phrases::build(all);
+        let (automaton, terms) = super::phrases::build(self.terms, MatchKind::Standard);
         Lexicon {
             topics: self.topics,
             automaton,
@@ -169,6 +141,66 @@ fn negated(sentence: &str, term_start: usize) -> bool {
 }
 
 impl Lexicon {
+    /// The term matches of a sentence, in text order. Every overlapping match is found; each
+    /// topic keeps its leftmost-longest ones (within a topic "frontline services", weight 0,
+    /// beats "frontline*"); and a match inside another topic's longer phrase counts only as
+    /// that phrase's last word, its head: "nuclear talks" are talks (diplomacy counts) and
+    /// "militants" are militants (terrorism's "militant*" counts), but "war crimes" are not
+    /// a war and "car bomb" is not a car.
+    fn matches<'a>(&'a self, sentence: &str) -> Vec<(Range<usize>, &'a Term)> {
+        let word_end = |end: usize| {
+            sentence[end..]
+                .char_indices()
+                .find(|(_, c)| !c.is_alphanumeric())
+                .map_or(sentence.len(), |(i, _)| end + i)
+        };
+        let mut found: Vec<(Range<usize>, &Term)> = Vec::new();
+        for m in self.automaton.find_overlapping_iter(sentence) {
+            let range: Range<usize> = m.start()..m.end();
+            let starts_word = sentence[..range.start]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !c.is_alphanumeric());
+            if !starts_word {
+                continue;
+            }
+            for term in &self.terms[m.pattern().as_usize()] {
+                if term.prefix {
+                    // A stem covers the rest of its word.
+                    found.push((range.start..word_end(range.end), term));
+                } else if at_word_boundaries(sentence, &range) {
+                    found.push((range.clone(), term));
+                }
+            }
+        }
+        found.sort_by_key(|(r, t)| (t.topic, r.start, std::cmp::Reverse(r.end)));
+        // Per topic, leftmost-longest: drop what overlaps the topic's previous kept match.
+        let mut kept = 0;
+        for i in 0..found.len() {
+            let overlaps = kept > 0
+                && found[kept - 1].1.topic == found[i].1.topic
+                && found[i].0.start < found[kept - 1].0.end;
+            if !overlaps {
+                found.swap(kept, i);
+                kept += 1;
+            }
+        }
+        found.truncate(kept);
+        // Then drop modifiers: matches inside a longer one of another topic, ending before it.
+        let modifier = |range: &Range<usize>, all: &[(Range<usize>, &Term)]| {
+            all.iter()
+                .any(|(r, _)| r.start <= range.start && range.end < r.end && r.len() > range.len())
+        };
+        let modifiers: Vec<bool> = found.iter().map(|(r, _)| modifier(r, &found)).collect();
+        let mut index = 0;
+        found.retain(|_| {
+            index += 1;
+            !modifiers[index - 1]
+        });
+        found.sort_by_key(|(r, t)| (r.start, t.topic));
+        found
+    }
+
     /// Index of a topic by id.
     pub fn topic_index(&self, id: &str) -> Option<usize> {
         self.topics.iter().position(|t| t.id == id)
@@ -180,33 +212,19 @@ impl Lexicon {
         let mut plain: Vec<(usize, f64)> = Vec::new();
         let mut negated_topics: Vec<usize> = Vec::new();
         let mut terms: Vec<(usize, usize, f64)> = Vec::new();
-        for m in self.automaton.find_iter(sentence) {
-            let range: Range<usize> = m.start()..m.end();
-            let starts_word = sentence[..range.start]
-                .chars()
-                .next_back()
-                .is_none_or(|c| !c.is_alphanumeric());
-            if !starts_word {
+        for (range, term) in self.matches(sentence) {
+            if seen_terms.contains(&term.id) {
                 continue;
             }
-            for term in &self.terms[m.pattern().as_usize()] {
-                let own = range.start..range.start + term.len;
-                if !term.prefix && !at_word_boundaries(sentence, &own) {
-                    continue;
-                }
-                if seen_terms.contains(&term.id) {
-                    continue;
-                }
-                seen_terms.push(term.id);
-                if negated(sentence, range.start) {
-                    negated_topics.push(term.topic);
-                    continue;
-                }
-                terms.push((term.id, term.topic, term.weight));
-                match plain.iter_mut().find(|(t, _)| *t == term.topic) {
-                    Some((_, score)) => *score += term.weight,
-                    None => plain.push((term.topic, term.weight)),
-                }
+            seen_terms.push(term.id);
+            if negated(sentence, range.start) {
+                negated_topics.push(term.topic);
+                continue;
+            }
+            terms.push((term.id, term.topic, term.weight));
+            match plain.iter_mut().find(|(t, _)| *t == term.topic) {
+                Some((_, score)) => *score += term.weight,
+                None => plain.push((term.topic, term.weight)),
             }
         }
         negated_topics.sort_unstable();
@@ -263,15 +281,42 @@ mod tests {
     }
 
     #[test]
-    fn a_longer_phrase_of_one_topic_does_not_hide_a_shorter_one_of_another() {
+    fn each_topic_matches_on_its_own_and_a_phrase_counts_as_its_head_word() {
         let mut b = LexiconBuilder::default();
-        b.add_topic("conflict", None, None, &[("militants".into(), 0.3)]);
+        b.add_topic(
+            "conflict",
+            None,
+            None,
+            &[("militants".into(), 0.3), ("war".into(), 0.6)],
+        );
         b.add_topic("terrorism", None, None, &[("militant*".into(), 0.6)]);
-        b.add_topic("x", None, None, &[("car".into(), 1.0)]);
-        b.add_topic("y", None, None, &[("car bomb".into(), 1.0)]);
+        b.add_topic("diplomacy", None, None, &[("talks".into(), 0.6)]);
+        b.add_topic("nuclear", None, None, &[("nuclear talks".into(), 1.0)]);
+        b.add_topic("law", None, None, &[("war crimes".into(), 1.0)]);
         let lexicon = b.build();
-        let s = lexicon.score_sentence("Militants set off a car bomb.");
-        assert_eq!(s.plain, vec![(0, 0.3), (1, 0.6), (3, 1.0)]);
+        // "militants" is both topics' word; "nuclear talks" are talks.
+        let s = lexicon.score_sentence("Militants left the nuclear talks.");
+        assert_eq!(s.plain, vec![(0, 0.3), (1, 0.6), (3, 1.0), (2, 0.6)]);
+        // "war crimes" are not a war.
+        let s = lexicon.score_sentence("A war crimes trial.");
+        assert_eq!(s.plain, vec![(4, 1.0)]);
+        // Within a topic the longer phrase wins: a zero weight blocks a figure of speech.
+        let mut b = LexiconBuilder::default();
+        b.add_topic(
+            "conflict",
+            None,
+            None,
+            &[
+                ("frontline*".into(), 0.6),
+                ("frontline services".into(), 0.0),
+            ],
+        );
+        assert_eq!(
+            b.build()
+                .score_sentence("Cuts to frontline services.")
+                .plain,
+            vec![(0, 0.0)]
+        );
     }
 
     #[test]
