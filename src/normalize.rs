@@ -160,13 +160,29 @@ pub fn clean_text(text: &str) -> String {
     }
     let repaired = mojibake::repair(text);
     let text: &str = repaired.as_deref().unwrap_or(text);
-    let nfc: String = if unicode_normalization::is_nfc(text) {
-        text.to_string()
+    let nfc: std::borrow::Cow<str> = if unicode_normalization::is_nfc(text) {
+        std::borrow::Cow::Borrowed(text)
     } else {
-        text.nfc().collect()
+        std::borrow::Cow::Owned(text.nfc().collect())
     };
     let mut out = String::with_capacity(nfc.len());
     for line in nfc.split('\n') {
+        // Fast path for the common plain ASCII line: fold whitespace word by word.
+        let control = |b: u8| (b < 0x20 && !matches!(b, b' ' | b'\t' | b'\r' | 0x0c)) || b == 0x7f;
+        if line.is_ascii() && !line.bytes().any(control) {
+            let mut words = line.split_ascii_whitespace();
+            if let Some(first) = words.next() {
+                if !out.is_empty() {
+                    out.push('\n');
+                }
+                out.push_str(first);
+                for word in words {
+                    out.push(' ');
+                    out.push_str(word);
+                }
+            }
+            continue;
+        }
         let mut folded = String::with_capacity(line.len());
         let mut pending_space = false;
         for c in line.chars() {

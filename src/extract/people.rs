@@ -252,7 +252,7 @@ const INSTITUTIONS: &[&str] = &[
 /// Splits a sentence of `doc` into word tokens. Dots stay on initials and on known title
 /// abbreviations ("F.", "Adm.").
 pub(crate) fn tokens<'a>(text: &'a str, sentence: &Range<usize>, roles: &Roles) -> Vec<Token<'a>> {
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(sentence.len() / 5 + 1);
     let slice = &text[sentence.clone()];
     let mut start: Option<usize> = None;
     let push = |s: usize, e: usize, out: &mut Vec<Token<'a>>| {
