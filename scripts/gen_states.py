@@ -41,15 +41,24 @@ OVERRIDES = {
     "TWN": dict(exact_case=["ROC"]),
     "FRA": dict(metonyms=["Elysee", "Élysée", "Elysee Palace", "Quai d'Orsay"]),
     "DEU": dict(aliases=["Federal Republic of Germany"]),
-    "TUR": dict(name="Turkey", aliases=["Turkey", "Türkiye", "Turkiye"]),
+    "TUR": dict(name="Turkey", aliases=["Turkey", "Türkiye", "Turkiye"], demonyms=["Turk"]),
     "ARE": dict(exact_case=["UAE", "U.A.E."]),
     "COD": dict(aliases=["Congo", "Democratic Republic of Congo", "DR Congo"],
                 exact_case=["DRC"], drop_aliases=["DRC"]),
     "COG": dict(drop_aliases=["Congo"], drop_demonyms=["Congolese"]),
     "DMA": dict(drop_demonyms=["Dominican"]),
     "BIH": dict(aliases=["Bosnia"]),
-    # The source's Icelandic spelling is an English word.
-    "ISL": dict(drop_aliases=["Island"]),
+    # The adjective differs from the demonym noun ("Filipino").
+    "PHL": dict(demonyms=["Philippine"]),
+    # The source gives the adjective; the news also uses the noun ("two Swedes", "Poles").
+    "POL": dict(demonyms=["Pole"]),
+    "SWE": dict(demonyms=["Swede"]),
+    "DNK": dict(demonyms=["Dane"]),
+    "FIN": dict(demonyms=["Finns"]),  # not "Finn", a given name
+    "ESP": dict(demonyms=["Spaniard"]),
+    "IRL": dict(demonyms=["Irishman", "Irishmen"]),
+    # The source's Icelandic spelling "Island" is an English word.
+    "ISL": dict(drop_aliases=["Island"], demonyms=["Icelandic"]),
     "GEO": dict(ambiguous=["Georgia"],
                 context=["Tbilisi", "Georgian", "Caucasus", "Abkhazia", "South Ossetia",
                          "Georgian Dream"]),
@@ -73,7 +82,7 @@ OVERRIDES = {
     "CZE": dict(aliases=["Czech Republic"]),
     "SWZ": dict(aliases=["Swaziland"]),
     "MKD": dict(aliases=["Macedonia"]),
-    "NLD": dict(aliases=["Holland"]),
+    "NLD": dict(aliases=["Holland"], demonyms=["Dutchman", "Dutchmen"]),
     "IND": dict(metonyms=["New Delhi"], drop_metonyms=[]),
 }
 

@@ -125,3 +125,19 @@ fn past_office_holders_stand_for_their_state() {
     // Only the whole name: a surname or given name alone names nobody.
     assert_eq!(actors("Blair and Tony went fishing."), Vec::<String>::new());
 }
+
+#[test]
+fn locations_currencies_and_noun_demonyms() {
+    // A city after "in" and a compass word is a place, not its government.
+    assert!(!has("Bombs exploded in western Baghdad.", "IRQ"));
+    assert!(has("Baghdad said the talks would resume.", "IRQ"));
+    // A currency is not the state.
+    assert!(!has("Oil rose to US$53 and then US $54.", "USA"));
+    // Nouns for people of a country, and an island group that is not Turkey.
+    assert!(has("Two Swedes and a Spaniard were freed.", "SWE"));
+    assert!(has("Two Swedes and a Spaniard were freed.", "ESP"));
+    assert!(!has("Tourists flew to Turks and Caicos.", "TUR"));
+    // Organisations and armed groups of the wider gazetteer.
+    assert!(has("Leaders met at the APEC summit.", "APEC"));
+    assert!(has("Shining Path guerrillas were tried in Lima.", "SHINING-PATH"));
+}

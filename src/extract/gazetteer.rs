@@ -331,11 +331,12 @@ impl Gazetteer {
             if h.form != Form::Metonym {
                 return true;
             }
-            let before = text[..h.range.start]
-                .split_whitespace()
-                .next_back()
-                .unwrap_or("")
-                .to_lowercase();
+            // The word before, looking past a compass word: "in western Baghdad".
+            let mut words_before = text[..h.range.start].split_whitespace().rev();
+            let mut before = words_before.next().unwrap_or("").to_lowercase();
+            if !LOCATIVE.contains(&before.as_str()) && COMPASS.contains(&before.as_str()) {
+                before = words_before.next().unwrap_or("").to_lowercase();
+            }
             let after = &text[h.range.end..];
             let next_word = after
                 .strip_prefix(' ')
@@ -378,6 +379,12 @@ impl Gazetteer {
 }
 
 /// Words after which a city is a place, not its government.
+/// Words between a preposition of place and a city: "in western Baghdad".
+const COMPASS: &[&str] = &[
+    "northern", "southern", "eastern", "western", "north", "south", "east", "west", "suburban",
+    "greater",
+];
+
 const LOCATIVE: &[&str] = &[
     "in", "at", "from", "to", "near", "outside", "inside", "into", "across", "around", "via",
     "toward", "towards", "downtown", "central", "through", "visiting", "visit", "visited",
