@@ -139,5 +139,8 @@ fn locations_currencies_and_noun_demonyms() {
     assert!(!has("Tourists flew to Turks and Caicos.", "TUR"));
     // Organisations and armed groups of the wider gazetteer.
     assert!(has("Leaders met at the APEC summit.", "APEC"));
-    assert!(has("Shining Path guerrillas were tried in Lima.", "SHINING-PATH"));
+    assert!(has(
+        "Shining Path guerrillas were tried in Lima.",
+        "SHINING-PATH"
+    ));
 }

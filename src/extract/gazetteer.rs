@@ -331,10 +331,11 @@ impl Gazetteer {
             if h.form != Form::Metonym {
                 return true;
             }
-            // The word before, looking past a compass word: "in western Baghdad".
+            // The word before, looking past "the" and a compass word: "at the White House",
+            // "in western Baghdad".
             let mut words_before = text[..h.range.start].split_whitespace().rev();
             let mut before = words_before.next().unwrap_or("").to_lowercase();
-            if !LOCATIVE.contains(&before.as_str()) && COMPASS.contains(&before.as_str()) {
+            while !LOCATIVE.contains(&before.as_str()) && COMPASS.contains(&before.as_str()) {
                 before = words_before.next().unwrap_or("").to_lowercase();
             }
             let after = &text[h.range.end..];
@@ -379,10 +380,11 @@ impl Gazetteer {
 }
 
 /// Words after which a city is a place, not its government.
-/// Words between a preposition of place and a city: "in western Baghdad".
+/// Words between a preposition of place and a city: "in western Baghdad", "at the White
+/// House".
 const COMPASS: &[&str] = &[
-    "northern", "southern", "eastern", "western", "north", "south", "east", "west", "suburban",
-    "greater",
+    "the", "northern", "southern", "eastern", "western", "north", "south", "east", "west",
+    "suburban", "greater",
 ];
 
 const LOCATIVE: &[&str] = &[
