@@ -87,20 +87,30 @@ fn main() {
             bytes as f64 / 1e6 / secs
         );
     }
-    let (secs, mentions) = best_of(5, || {
-        docs.iter()
+    // Fifteen passes: on a shared 2-core machine single passes vary by ±5 %; the best shows
+    // what the code can do, the median what a busy machine gives.
+    let mut times = Vec::new();
+    let mut mentions = 0;
+    for _ in 0..15 {
+        let start = Instant::now();
+        mentions = docs
+            .iter()
             .map(|d| {
                 let x = extractor.extract(&normalize(None, d));
                 x.actors.len() + x.people.len() + x.topics.len()
             })
-            .sum()
-    });
+            .sum::<usize>();
+        times.push(start.elapsed().as_secs_f64());
+    }
+    times.sort_by(f64::total_cmp);
+    let (secs, median) = (times[0], times[times.len() / 2]);
     println!(
-        "extraction: {} documents, {:.2} MB in {:.3} s = {:.1} MB/s ({:.0} docs/s; {} actors+people+topics)",
+        "extraction: {} documents, {:.2} MB in {:.3} s = {:.1} MB/s, median pass {:.1} MB/s ({:.0} docs/s; {} actors+people+topics)",
         docs.len(),
         bytes as f64 / 1e6,
         secs,
         bytes as f64 / 1e6 / secs,
+        bytes as f64 / 1e6 / median,
         docs.len() as f64 / secs,
         mentions
     );

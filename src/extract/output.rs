@@ -336,7 +336,8 @@ fn looks_english(sample: &str) -> bool {
         .filter(|w| !w.is_empty())
     {
         words += 1;
-        if FUNCTION_WORDS.iter().any(|f| word.eq_ignore_ascii_case(f)) {
+        // Every function word has at most four letters: longer words need no comparing.
+        if word.len() <= 4 && FUNCTION_WORDS.iter().any(|f| word.eq_ignore_ascii_case(f)) {
             function += 1;
         }
     }

@@ -274,13 +274,23 @@ pub(crate) fn tokens<'a>(text: &'a str, sentence: &Range<usize>, roles: &Roles) 
             range: sentence.start + s..sentence.start + end,
         });
     };
-    for (i, c) in slice.char_indices() {
+    // Byte-wise over ASCII, decoding only where a multi-byte character starts.
+    let bytes = slice.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let (c, width) = if bytes[i].is_ascii() {
+            (bytes[i] as char, 1)
+        } else {
+            let c = slice[i..].chars().next().unwrap_or(' ');
+            (c, c.len_utf8())
+        };
         let inner = matches!(c, '-' | '\'' | '’') && start.is_some();
         if c.is_alphanumeric() || inner {
             start.get_or_insert(i);
         } else if let Some(s) = start.take() {
             push(s, trim_inner_end(slice, s, i), &mut out);
         }
+        i += width;
     }
     if let Some(s) = start {
         push(s, trim_inner_end(slice, s, slice.len()), &mut out);

@@ -74,15 +74,14 @@ pub fn split_sentences(text: &str) -> Vec<Range<usize>> {
 /// Whether the period at `pos` ends a sentence, judging by the word before it.
 fn is_real_period(text: &str, pos: usize, next: Option<char>) -> bool {
     let word = word_before(text, pos);
-    let lower = word.to_lowercase();
     // Initials: one capital letter ("John F. Kennedy"), or dotted capitals ("J.R.R.").
     if word.chars().count() == 1 && word.chars().all(char::is_uppercase) {
         return false;
     }
-    if ABBREVIATIONS.contains(&lower.as_str()) {
+    let is = |list: &[&str]| list.iter().any(|a| a.eq_ignore_ascii_case(word));
+    if is(ABBREVIATIONS) {
         return next.is_none()
-            || (SENTENCE_FINAL_ABBREVIATIONS.contains(&lower.as_str())
-                && next.is_some_and(char::is_uppercase));
+            || (is(SENTENCE_FINAL_ABBREVIATIONS) && next.is_some_and(char::is_uppercase));
     }
     true
 }
