@@ -131,6 +131,10 @@ fn locations_currencies_and_noun_demonyms() {
     // A city after "in" and a compass word is a place, not its government.
     assert!(!has("Bombs exploded in western Baghdad.", "IRQ"));
     assert!(has("Baghdad said the talks would resume.", "IRQ"));
+    // A city's own things are the city's.
+    assert!(!has("Moscow police searched the Madrid train.", "RUS"));
+    assert!(!has("Victims of the Madrid train bombings spoke.", "ESP"));
+    assert!(has("Moscow warned Madrid.", "RUS"));
     // A currency is not the state.
     assert!(!has("Oil rose to US$53 and then US $54.", "USA"));
     // Nouns for people of a country, and an island group that is not Turkey.

@@ -347,7 +347,12 @@ impl Gazetteer {
                     && w.chars().skip(1).any(char::is_lowercase)
                     && !starts.contains(&(h.range.end + 1))
             });
-            !(LOCATIVE.contains(&before.as_str()) || names_something_else)
+            // A city's own things: "Moscow police", "the Madrid train bombings".
+            let city_thing = next_word.is_some_and(|w| {
+                let w = w.trim_end_matches(|c: char| !c.is_alphanumeric());
+                CITY_NOUNS.contains(&w)
+            });
+            !(LOCATIVE.contains(&before.as_str()) || names_something_else || city_thing)
         });
     }
 
@@ -380,6 +385,49 @@ impl Gazetteer {
 }
 
 /// Words after which a city is a place, not its government.
+/// Nouns that, right after a capital or seat of power, make it the place and not the
+/// government: "Moscow police", "the Madrid train bombings", "a White House correspondent".
+const CITY_NOUNS: &[&str] = &[
+    "police",
+    "metro",
+    "subway",
+    "train",
+    "trains",
+    "airport",
+    "station",
+    "mayor",
+    "governor",
+    "court",
+    "courts",
+    "hospital",
+    "marathon",
+    "zoo",
+    "university",
+    "school",
+    "residents",
+    "streets",
+    "suburb",
+    "suburbs",
+    "stadium",
+    "derby",
+    "club",
+    "fans",
+    "traffic",
+    "skyline",
+    "district",
+    "museum",
+    "hotel",
+    "bureau",
+    "correspondent",
+    "correspondents",
+    "lawn",
+    "council",
+    "city",
+    "region",
+    "apartment",
+    "restaurant",
+];
+
 /// Words between a preposition of place and a city: "in western Baghdad", "at the White
 /// House".
 const COMPASS: &[&str] = &[
