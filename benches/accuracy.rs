@@ -298,7 +298,12 @@ fn main() {
     let bbc = label_lines(include_str!("labels/bbc_politics.tsv"));
     let (bbc_dev, bbc_blind) = bbc.split_at(12);
     labelled(Source::Bbc, "first half (studied)", bbc_dev, verbose);
-    labelled(Source::Bbc, "second half (blind)", bbc_blind, verbose);
+    labelled(
+        Source::Bbc,
+        "second half (errors never read)",
+        bbc_blind,
+        verbose,
+    );
     conll_people(verbose);
     story_pairs(verbose);
 }
