@@ -160,7 +160,7 @@ pub fn clean_text(text: &str) -> String {
     }
     let repaired = mojibake::repair(text);
     let text: &str = repaired.as_deref().unwrap_or(text);
-    let nfc: std::borrow::Cow<str> = if unicode_normalization::is_nfc(text) {
+    let nfc: std::borrow::Cow<str> = if text.is_ascii() || unicode_normalization::is_nfc(text) {
         std::borrow::Cow::Borrowed(text)
     } else {
         std::borrow::Cow::Owned(text.nfc().collect())
