@@ -9,9 +9,9 @@ The dictionary dates some 18,000 people by the codes they held ("TONY_BLAIR_" wa
 [GBRGOV 970502-070627]). Everyone who held a government code (GOV, GOVMIL, ...) of a state in
 states.toml that ran into 1990 or later is written out: the full name (two words at least,
 so no bare surnames), the state of their latest government spell, the years served, and
-the dictionary's own "title + surname" and "surname administration" forms ("President
-Bush", "the Bush administration"), which the news uses for the state as often as the full
-name. Facts only; the dictionary stops in 2014-16 and `officials.toml` carries on from there.
+the dictionary's own "title + surname", "surname administration" and other forms of the
+name ("President Bush", "the Bush administration", "Dick Cheney" for Richard Cheney), which
+the news uses for the state as often as the full name. Facts only; the dictionary stops in 2014-16 and `officials.toml` carries on from there.
 """
 import re
 import sys
@@ -20,7 +20,15 @@ PARTICLES = {"al", "el", "bin", "ibn", "de", "da", "di", "du", "del", "der", "de
              "von", "la", "le", "dos", "das", "ul", "ben", "bint"}
 TITLES = ("PRESIDENT_", "PRIME_MINISTER_", "PREMIER_", "CHANCELLOR_", "KING_", "QUEEN_",
           "FOREIGN_MINISTER_", "DEFENSE_MINISTER_", "DEFENCE_MINISTER_", "SECRETARY_",
-          "GENERAL_", "SHEIKH_", "EMIR_", "SULTAN_", "AYATOLLAH_")
+          "GENERAL_", "SHEIKH_", "EMIR_", "SULTAN_", "AYATOLLAH_", "VICE_PRESIDENT_",
+          "VICE-PRESIDENT_", "DEFENSE_SECRETARY_", "DEFENCE_SECRETARY_", "FOREIGN_SECRETARY_",
+          "HOME_SECRETARY_", "SECRETARY_OF_STATE_", "SECRETARY_OF_DEFENSE_")
+# Words that make a synonym a description rather than another form of the name.
+NOT_GIVEN = {"PRESIDENT", "MINISTER", "PRIME", "PREMIER", "CHANCELLOR", "KING", "QUEEN",
+             "SECRETARY", "GENERAL", "SHEIKH", "EMIR", "SULTAN", "AYATOLLAH", "VICE", "MR",
+             "MRS", "MS", "DR", "SIR", "LORD", "GOV", "GOVERNOR", "SENATOR", "SEN", "FORMER",
+             "THE", "ADMINISTRATION", "GOVERNMENT", "LEADER", "CHIEF", "ENVOY", "AMBASSADOR",
+             "SPOKESMAN", "COL", "GEN", "MAJOR", "CAPTAIN", "JUDGE", "JUSTICE"}
 CODE = re.compile(r"\[([A-Z]{3})([A-Z]*)\s*([^\]]*)\]")
 
 
@@ -103,9 +111,13 @@ def main(actors_path, states_path):
             ws = words(synonym)
             joined = "_".join(ws) + "_"
             titled = any(joined.startswith(t) for t in TITLES) and joined[:-1].endswith("_" + surname)
-            titled = titled and len(ws) <= 3
+            titled = titled and len(ws) <= 4
             administration = ws[-1:] == ["ADMINISTRATION"] and ws[-2:-1] == [surname]
-            if titled or administration:
+            # Another form of the name itself: "Dick Cheney" for RICHARD_CHENEY.
+            variant = (2 <= len(ws) <= 3 and ws[-1] == surname
+                       and not any(w in NOT_GIVEN for w in ws)
+                       and all(re.fullmatch(r"[A-Z][A-Z.'-]*", w) for w in ws))
+            if titled or administration or variant:
                 form = nice([w for w in ws if w != "THE"])
                 if administration:
                     form = form.replace("Administration", "administration")

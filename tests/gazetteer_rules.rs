@@ -148,3 +148,24 @@ fn locations_currencies_and_noun_demonyms() {
         "SHINING-PATH"
     ));
 }
+
+#[test]
+fn languages_and_official_name_forms() {
+    // A demonym that names a language is not the state.
+    assert!(!has(
+        "He said help me in Polish while preaching in French.",
+        "POL"
+    ));
+    assert!(!has("She speaks Russian fluently.", "RUS"));
+    assert!(has("The town is in Russian hands.", "RUS"));
+    // Other forms of an office holder's name, and the person without the title.
+    let x = Extractor::builtin().extract(&normalize(None, "Vice President Dick Cheney said so."));
+    assert!(x.actors.iter().any(|a| a.id == "USA"));
+    let person = x
+        .people
+        .iter()
+        .find(|p| p.name == "Richard Cheney")
+        .expect("one person");
+    assert_eq!(person.count, 1);
+    assert_eq!(person.mentions[0].text, "Dick Cheney");
+}

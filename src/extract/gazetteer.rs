@@ -323,39 +323,6 @@ impl Gazetteer {
         hits
     }
 
-    /// Drops metonyms used as locations: after a preposition of place ("in Moscow"), or
-    /// as the first word of another name ("the Athens Games", "Berlin Institute").
-    pub fn drop_locations(&self, text: &str, hits: &mut Vec<Hit>) {
-        let starts: Vec<usize> = hits.iter().map(|h| h.range.start).collect();
-        hits.retain(|h| {
-            if h.form != Form::Metonym {
-                return true;
-            }
-            // The word before, looking past "the" and a compass word: "at the White House",
-            // "in western Baghdad".
-            let mut words_before = text[..h.range.start].split_whitespace().rev();
-            let mut before = words_before.next().unwrap_or("").to_lowercase();
-            while !LOCATIVE.contains(&before.as_str()) && COMPASS.contains(&before.as_str()) {
-                before = words_before.next().unwrap_or("").to_lowercase();
-            }
-            let after = &text[h.range.end..];
-            let next_word = after
-                .strip_prefix(' ')
-                .and_then(|rest| rest.split_whitespace().next());
-            let names_something_else = next_word.is_some_and(|w| {
-                w.chars().next().is_some_and(char::is_uppercase)
-                    && w.chars().skip(1).any(char::is_lowercase)
-                    && !starts.contains(&(h.range.end + 1))
-            });
-            // A city's own things: "Moscow police", "the Madrid train bombings".
-            let city_thing = next_word.is_some_and(|w| {
-                let w = w.trim_end_matches(|c: char| !c.is_alphanumeric());
-                CITY_NOUNS.contains(&w)
-            });
-            !(LOCATIVE.contains(&before.as_str()) || names_something_else || city_thing)
-        });
-    }
-
     /// Drops ambiguous hits whose actor is not confirmed by an unambiguous mention or a
     /// context word elsewhere in the document.
     pub fn confirm_ambiguous(&self, text: &str, hits: &mut Vec<Hit>) {
@@ -383,63 +350,6 @@ impl Gazetteer {
         });
     }
 }
-
-/// Words after which a city is a place, not its government.
-/// Nouns that, right after a capital or seat of power, make it the place and not the
-/// government: "Moscow police", "the Madrid train bombings", "a White House correspondent".
-const CITY_NOUNS: &[&str] = &[
-    "police",
-    "metro",
-    "subway",
-    "train",
-    "trains",
-    "airport",
-    "station",
-    "mayor",
-    "governor",
-    "court",
-    "courts",
-    "hospital",
-    "marathon",
-    "zoo",
-    "university",
-    "school",
-    "residents",
-    "streets",
-    "suburb",
-    "suburbs",
-    "stadium",
-    "derby",
-    "club",
-    "fans",
-    "traffic",
-    "skyline",
-    "district",
-    "museum",
-    "hotel",
-    "bureau",
-    "correspondent",
-    "correspondents",
-    "lawn",
-    "council",
-    "city",
-    "region",
-    "apartment",
-    "restaurant",
-];
-
-/// Words between a preposition of place and a city: "in western Baghdad", "at the White
-/// House".
-const COMPASS: &[&str] = &[
-    "the", "northern", "southern", "eastern", "western", "north", "south", "east", "west",
-    "suburban", "greater",
-];
-
-const LOCATIVE: &[&str] = &[
-    "in", "at", "from", "to", "near", "outside", "inside", "into", "across", "around", "via",
-    "toward", "towards", "downtown", "central", "through", "visiting", "visit", "visited",
-    "reached", "arrived", "left", "leave", "flew", "capital",
-];
 
 fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_'

@@ -5,6 +5,7 @@
 //! gazetteer and lexicons (built-in data from `config/` plus the user's additions), built
 //! once and shared.
 
+mod context;
 pub mod data;
 pub mod gazetteer;
 mod names;
@@ -128,7 +129,8 @@ impl Extractor {
                     && doc.sentence_at(h.range.start).is_some()
             })
             .collect();
-        self.gazetteer.drop_locations(&doc.text, &mut hits);
+        context::drop_locations(&doc.text, &mut hits);
+        context::drop_languages(&doc.text, &mut hits);
         self.gazetteer.confirm_ambiguous(&doc.text, &mut hits);
         let people = people::find_people(doc, &hits, &self.gazetteer, &self.roles);
         let quotes = quotes::find_quotes(doc, &people);

@@ -323,6 +323,20 @@ fn possessive_stem(word: &str) -> &str {
         .unwrap_or(word)
 }
 
+/// The range of a name without a title it begins with: the official's form "Vice President
+/// Dick Cheney" is the person "Dick Cheney" (the actor keeps the whole phrase).
+fn without_title(text: &str, range: &Range<usize>, roles: &Roles) -> Range<usize> {
+    let phrase = &text[range.clone()];
+    let starts: Vec<usize> = phrase.match_indices(' ').map(|(i, _)| i).take(3).collect();
+    // The longest leading run of words that is a title, leaving at least one word.
+    for &end in starts.iter().rev() {
+        if roles.is_title(&phrase[..end].to_lowercase()) {
+            return range.start + end + 1..range.end;
+        }
+    }
+    range.clone()
+}
+
 /// Finds the people of a document.
 pub fn find_people(
     doc: &Document,
@@ -357,7 +371,7 @@ pub fn find_people(
                         .as_deref()
                         .and_then(|r| roles.sector_of(r))
                         .map(str::to_string),
-                    mentions: vec![hit.range.clone()],
+                    mentions: vec![without_title(&doc.text, &hit.range, roles)],
                 },
             );
         }
@@ -600,7 +614,18 @@ fn describe(
 
 /// Adds a person, merging with one of the same name (keeping the first role found).
 fn add_person(people: &mut Vec<Person>, person: Person) {
-    match people.iter_mut().find(|p| p.name == person.name) {
+    // The same person: the same name, or a mention of one already found ("Dick Cheney" in
+    // the official form "Vice President Dick Cheney" of Richard Cheney).
+    let same = |p: &Person| {
+        p.name == person.name
+            || p.mentions.iter().any(|m| {
+                person
+                    .mentions
+                    .iter()
+                    .any(|n| m.start < n.end && n.start < m.end)
+            })
+    };
+    match people.iter_mut().find(|p| same(p)) {
         Some(existing) => {
             for m in person.mentions {
                 if !existing.mentions.contains(&m) {
