@@ -31,9 +31,10 @@ pub struct NameIndex<T> {
 /// FNV-1a: the keys are short words and the lookups many; SipHash's protection against
 /// chosen keys buys nothing for a fixed list of names and cost a fifth of the scan.
 #[derive(Default)]
-struct FnvHasher(u64);
+pub(crate) struct FnvHasher(u64);
 
-type Fnv = BuildHasherDefault<FnvHasher>;
+/// FNV-1a as a `BuildHasher`, for the extractor's small-key lookup tables.
+pub(crate) type Fnv = BuildHasherDefault<FnvHasher>;
 
 impl Hasher for FnvHasher {
     fn finish(&self) -> u64 {

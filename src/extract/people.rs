@@ -6,6 +6,7 @@
 use std::ops::Range;
 
 use super::gazetteer::{Gazetteer, Hit, Target};
+use super::names::Fnv;
 use super::roles::Roles;
 use crate::normalize::Document;
 
@@ -465,11 +466,23 @@ fn doc_gap_is_space(toks: &[Token<'_>], k: usize) -> bool {
 
 /// A title right before the name ("Admiral", "Foreign Minister", "Prof.").
 fn title_before(toks: &[Token<'_>], i: usize, roles: &Roles) -> Option<String> {
+    // The up to four words before the name, lowercased once; each candidate title is a
+    // suffix of it ("state", "of state", "secretary of state", ...).
+    let longest = 4.min(i);
+    let mut phrase = String::new();
+    let mut starts = [0usize; 4];
+    for (k, token) in toks[i - longest..i].iter().enumerate() {
+        if k > 0 {
+            phrase.push(' ');
+        }
+        starts[k] = phrase.len();
+        phrase.extend(token.text.chars().flat_map(char::to_lowercase));
+    }
     let mut best = None;
-    for len in 1..=4.min(i) {
-        let words: Vec<&str> = toks[i - len..i].iter().map(|t| t.text).collect();
-        let phrase = words.join(" ").to_lowercase();
-        if roles.is_title(&phrase) && (1..len).all(|k| doc_gap_is_space(toks, i - k)) {
+    for len in 1..=longest {
+        let suffix = &phrase[starts[longest - len]..];
+        if roles.is_title(suffix) && (1..len).all(|k| doc_gap_is_space(toks, i - k)) {
+            let words: Vec<&str> = toks[i - len..i].iter().map(|t| t.text).collect();
             best = Some(words.join(" "));
         }
     }
@@ -556,7 +569,7 @@ fn appositive_after(
 }
 
 fn is_not_name(word: &str) -> bool {
-    static SET: std::sync::OnceLock<std::collections::HashSet<&'static str>> =
+    static SET: std::sync::OnceLock<std::collections::HashSet<&'static str, Fnv>> =
         std::sync::OnceLock::new();
     SET.get_or_init(|| NOT_NAMES.iter().copied().collect())
         .contains(word)
@@ -564,7 +577,7 @@ fn is_not_name(word: &str) -> bool {
 
 /// Given names, from `config/gazetteer/given_names.txt`.
 fn is_given_name(word: &str) -> bool {
-    static NAMES: std::sync::OnceLock<std::collections::HashSet<&'static str>> =
+    static NAMES: std::sync::OnceLock<std::collections::HashSet<&'static str, Fnv>> =
         std::sync::OnceLock::new();
     NAMES
         .get_or_init(|| {
@@ -592,13 +605,14 @@ fn country_in_parentheses(doc: &Document, name_end: usize, hits: &[Hit]) -> bool
 }
 
 fn reporting_near(toks: &[Token<'_>], start: usize, end: usize) -> bool {
-    let after = toks.get(end).map(|t| t.text.to_lowercase());
-    let before = start.checked_sub(1).map(|k| toks[k].text.to_lowercase());
+    let reporting = |w: &str| REPORTING.iter().any(|r| r.eq_ignore_ascii_case(w));
     let according = start >= 2
         && toks[start - 2].text.eq_ignore_ascii_case("according")
         && toks[start - 1].text == "to";
-    after.is_some_and(|w| REPORTING.contains(&w.as_str()))
-        || before.is_some_and(|w| REPORTING.contains(&w.as_str()))
+    toks.get(end).is_some_and(|t| reporting(t.text))
+        || start
+            .checked_sub(1)
+            .is_some_and(|k| reporting(toks[k].text))
         || according
 }
 

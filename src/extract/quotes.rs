@@ -16,21 +16,39 @@ pub struct Quote {
 
 /// Spans of quoted text (inside the marks) in one paragraph-free slice of text.
 fn quoted_spans(text: &str) -> Vec<Range<usize>> {
+    // Byte-wise: every delimiter is '"', '\n' or a curly quote starting with byte E2.
+    const OPEN: &[u8] = "“".as_bytes();
+    const CLOSE: &[u8] = "”".as_bytes();
     let mut spans = Vec::new();
-    let mut open: Option<(usize, char)> = None;
-    for (i, c) in text.char_indices() {
-        match (open, c) {
-            (None, '“') => open = Some((i + c.len_utf8(), '”')),
-            (None, '"') => open = Some((i + 1, '"')),
-            (Some((start, close)), c) if c == close => {
+    let mut open: Option<(usize, &[u8])> = None;
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if !matches!(b, b'"' | b'\n' | 0xE2) {
+            i += 1;
+            continue;
+        }
+        let rest = &bytes[i..];
+        match open {
+            None if rest.starts_with(OPEN) => {
+                open = Some((i + OPEN.len(), CLOSE));
+                i += OPEN.len();
+                continue;
+            }
+            None if b == b'"' => open = Some((i + 1, b"\"")),
+            Some((start, close)) if rest.starts_with(close) => {
                 if i > start {
                     spans.push(start..i);
                 }
                 open = None;
+                i += close.len();
+                continue;
             }
-            (Some(_), '\n') => open = None,
+            Some(_) if b == b'\n' => open = None,
             _ => {}
         }
+        i += 1;
     }
     spans
 }

@@ -3,15 +3,17 @@
 
 use std::collections::{HashMap, HashSet};
 
+use super::names::Fnv;
+
 use super::data::RoleConfig;
 
 /// The role table.
 #[derive(Debug, Clone, Default)]
 pub struct Roles {
     /// Lowercase role phrase → sector code.
-    sectors: HashMap<String, String>,
+    sectors: HashMap<String, String, Fnv>,
     /// Lowercase phrases that are written before names.
-    titles: HashSet<String>,
+    titles: HashSet<String, Fnv>,
     longest_words: usize,
 }
 

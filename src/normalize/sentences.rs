@@ -43,8 +43,7 @@ pub fn split_sentences(text: &str) -> Vec<Range<usize>> {
     let mut start = 0;
     let mut pos = 0;
     // Terminators are found byte-wise; everything around them is read as chars.
-    while let Some(offset) = text[pos..].find(['.', '!', '?', '。']) {
-        let at = pos + offset;
+    while let Some(at) = next_terminator(text, pos) {
         let c = text[at..].chars().next().expect("found a terminator");
         // Take the run of terminators and closing quotes.
         let end = at
@@ -69,6 +68,21 @@ pub fn split_sentences(text: &str) -> Vec<Range<usize>> {
     }
     push_trimmed(text, start..text.len(), &mut sentences);
     sentences
+}
+
+/// The next '.', '!', '?' or '。' from `pos` on, byte-wise ('。' is E3 80 82): `str::find`
+/// with a set of chars decodes every character.
+fn next_terminator(text: &str, pos: usize) -> Option<usize> {
+    const IDEOGRAPHIC_STOP: &[u8] = "。".as_bytes();
+    let bytes = text.as_bytes();
+    bytes[pos..]
+        .iter()
+        .enumerate()
+        .find(|&(i, &b)| {
+            matches!(b, b'.' | b'!' | b'?')
+                || (b == IDEOGRAPHIC_STOP[0] && bytes[pos + i..].starts_with(IDEOGRAPHIC_STOP))
+        })
+        .map(|(i, _)| pos + i)
 }
 
 /// Whether the period at `pos` ends a sentence, judging by the word before it.
