@@ -157,6 +157,13 @@ pub struct CommitSummary {
     pub alerts: usize,
 }
 
+fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
+}
+
 impl Store {
     /// Opens (creating if needed) the store at `path` and brings its schema up to date.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
@@ -171,12 +178,28 @@ impl Store {
             source,
         })?;
         conn.busy_timeout(Duration::from_secs(10))?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
         let mut store = Store { conn };
-        store.migrate()?;
-        Ok(store)
+        // Switching a new file to WAL while another process opens it can fail at once with
+        // "database is locked" (SQLite does not always wait on the busy handler there): a
+        // daemon starting while `wirewatch status` runs. Retry for as long as the busy
+        // timeout would have waited.
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            match store.prepare() {
+                Err(StoreError::Sql(e)) if is_busy(&e) && std::time::Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                result => return result.map(|()| store),
+            }
+        }
+    }
+
+    /// Journal mode, pragmas and schema migrations: what every connection does first.
+    fn prepare(&mut self) -> Result<(), StoreError> {
+        self.conn.pragma_update(None, "journal_mode", "WAL")?;
+        self.conn.pragma_update(None, "synchronous", "NORMAL")?;
+        self.conn.pragma_update(None, "foreign_keys", "ON")?;
+        self.migrate()
     }
 
     fn migrate(&mut self) -> Result<(), StoreError> {
