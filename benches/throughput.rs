@@ -65,7 +65,7 @@ fn main() {
                             extractor
                                 .lexicon
                                 .score_sentence(&d.text[s.clone()])
-                                .plain
+                                .plain()
                                 .len()
                         })
                         .sum::<usize>()

@@ -48,7 +48,7 @@ fn main() {
                     ids.dedup();
                     let scores = lexicon.score_sentence(&doc.text[s.clone()]);
                     let parts: Vec<String> = scores
-                        .plain
+                        .plain()
                         .iter()
                         .map(|(t, w)| format!("\"{}\":{w}", lexicon.topics[*t].id))
                         .collect();

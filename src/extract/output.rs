@@ -228,7 +228,7 @@ fn topics_of(
     let long = scores.len() > LONG_DOCUMENT_SENTENCES;
     let mut uses: HashMap<usize, usize> = HashMap::new();
     for (i, sentence) in scores.iter().enumerate() {
-        for &(topic, score) in &sentence.plain {
+        for (topic, score) in sentence.plain() {
             facts[i]
                 .topics
                 .push((lexicon.topics[topic].id.clone(), score));

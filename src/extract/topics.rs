@@ -38,15 +38,29 @@ pub struct Lexicon {
     terms: Vec<Vec<Term>>,
 }
 
-/// Scores of one sentence: per topic, the weight of its plain and its negated uses.
+/// What one sentence says for the topics: its plain (non-negated) terms and the topics it
+/// only names negated.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SentenceScores {
-    /// (topic index, score) for topics with a non-negated term in the sentence.
-    pub plain: Vec<(usize, f64)>,
+    /// (term id, topic index, weight) of every plain term found, in text order.
+    pub terms: Vec<(usize, usize, f64)>,
     /// Topics whose every term in the sentence was negated ("has not criticized").
     pub negated: Vec<usize>,
-    /// (term id, topic index, weight) of every plain term found.
-    pub terms: Vec<(usize, usize, f64)>,
+}
+
+impl SentenceScores {
+    /// (topic index, score) for each topic with a plain term, in order of first term: the
+    /// sum of its terms' weights.
+    pub fn plain(&self) -> Vec<(usize, f64)> {
+        let mut plain: Vec<(usize, f64)> = Vec::new();
+        for &(_, topic, weight) in &self.terms {
+            match plain.iter_mut().find(|(t, _)| *t == topic) {
+                Some((_, score)) => *score += weight,
+                None => plain.push((topic, weight)),
+            }
+        }
+        plain
+    }
 }
 
 /// Builder collecting topics and terms.
@@ -209,7 +223,6 @@ impl Lexicon {
     /// Scores one sentence.
     pub fn score_sentence(&self, sentence: &str) -> SentenceScores {
         let mut seen_terms: Vec<usize> = Vec::new();
-        let mut plain: Vec<(usize, f64)> = Vec::new();
         let mut negated_topics: Vec<usize> = Vec::new();
         let mut terms: Vec<(usize, usize, f64)> = Vec::new();
         for (range, term) in self.matches(sentence) {
@@ -222,18 +235,13 @@ impl Lexicon {
                 continue;
             }
             terms.push((term.id, term.topic, term.weight));
-            match plain.iter_mut().find(|(t, _)| *t == term.topic) {
-                Some((_, score)) => *score += term.weight,
-                None => plain.push((term.topic, term.weight)),
-            }
         }
         negated_topics.sort_unstable();
         negated_topics.dedup();
-        negated_topics.retain(|t| !plain.iter().any(|(p, _)| p == t));
+        negated_topics.retain(|t| !terms.iter().any(|(_, p, _)| p == t));
         SentenceScores {
-            plain,
-            negated: negated_topics,
             terms,
+            negated: negated_topics,
         }
     }
 }
@@ -269,14 +277,14 @@ mod tests {
     #[test]
     fn prefix_terms_match_inflections() {
         let s = lexicon().score_sentence("New sanctions and an embargo.");
-        assert_eq!(s.plain, vec![(0, 2.0)]);
+        assert_eq!(s.plain(), vec![(0, 2.0)]);
     }
 
     #[test]
     fn words_inside_other_words_do_not_match() {
         assert!(lexicon()
             .score_sentence("Embargoes? unsanctioned.")
-            .plain
+            .plain()
             .is_empty());
     }
 
@@ -296,10 +304,10 @@ mod tests {
         let lexicon = b.build();
         // "militants" is both topics' word; "nuclear talks" are talks.
         let s = lexicon.score_sentence("Militants left the nuclear talks.");
-        assert_eq!(s.plain, vec![(0, 0.3), (1, 0.6), (3, 1.0), (2, 0.6)]);
+        assert_eq!(s.plain(), vec![(0, 0.3), (1, 0.6), (3, 1.0), (2, 0.6)]);
         // "war crimes" are not a war.
         let s = lexicon.score_sentence("A war crimes trial.");
-        assert_eq!(s.plain, vec![(4, 1.0)]);
+        assert_eq!(s.plain(), vec![(4, 1.0)]);
         // Within a topic the longer phrase wins: a zero weight blocks a figure of speech.
         let mut b = LexiconBuilder::default();
         b.add_topic(
@@ -314,7 +322,7 @@ mod tests {
         assert_eq!(
             b.build()
                 .score_sentence("Cuts to frontline services.")
-                .plain,
+                .plain(),
             vec![(0, 0.0)]
         );
     }
@@ -322,7 +330,7 @@ mod tests {
     #[test]
     fn negated_terms_are_set_apart() {
         let s = lexicon().score_sentence("China has not directly criticized Russia.");
-        assert!(s.plain.is_empty());
+        assert!(s.plain().is_empty());
         assert_eq!(s.negated, vec![1]);
     }
 }
