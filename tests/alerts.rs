@@ -59,9 +59,7 @@ fn write_config(
             "\n[sinks.webhook.ops]\nurl = \"{url}\"\nsecret = \"s3cret\"\n"
         ));
     }
-    let path = dir.join("wirewatch.toml");
-    std::fs::write(&path, config).unwrap();
-    path.display().to_string()
+    common::write_config(dir, &config)
 }
 
 fn jsonl(dir: &std::path::Path) -> Vec<serde_json::Value> {

@@ -20,13 +20,10 @@ fn daemon_stops_cleanly_on(signal: &str) {
         dir.path().join("world.xml"),
     )
     .unwrap();
-    let config = dir.path().join("wirewatch.toml");
-    std::fs::write(
-        &config,
+    let config = common::write_config(
+        dir.path(),
         "[[feed]]\nurl = \"file:world.xml\"\nname = \"World\"\n\n[digest]\nenabled = false\n",
-    )
-    .unwrap();
-    let config = config.display().to_string();
+    );
     let mut child = Command::new(env!("CARGO_BIN_EXE_wirewatch"))
         .args(["--config", &config, "run"])
         .stdout(Stdio::null())

@@ -117,15 +117,13 @@ fn the_notification_server_receives_the_alert_with_feed_markup_escaped() {
     routes.insert("/d.xml".into(), Route::ok("application/rss+xml", feed));
     let server = TestServer::start(routes);
     let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("wirewatch.toml");
-    std::fs::write(
-        &config,
-        format!(
+    let config = common::write_config(
+        dir.path(),
+        &format!(
             "[[feed]]\nurl = \"{}\"\nname = \"Desk\"\n\n[[rule]]\nname = \"ru-prk\"\nmatch = 'SENTENCE(actor:RUS, actor:PRK, topic:military-cooperation)'\nseverity = \"critical\"\nactions = [\"desktop\"]\n\n[sinks.desktop]\n\n[digest]\nenabled = false\n",
             server.url("/d.xml")
         ),
-    )
-    .unwrap();
+    );
     let session = start_session();
     // dbus-monitor records the Notify call exactly as wirewatch sent it.
     let monitor_log = dir.path().join("monitor.log");
@@ -138,7 +136,7 @@ fn the_notification_server_receives_the_alert_with_feed_markup_escaped() {
         .expect("dbus-monitor starts");
     std::thread::sleep(Duration::from_millis(300));
     let out = Command::new(env!("CARGO_BIN_EXE_wirewatch"))
-        .args(["--config", &config.display().to_string(), "run", "--once"])
+        .args(["--config", &config, "run", "--once"])
         .env("DISPLAY", &session.display)
         .env("DBUS_SESSION_BUS_ADDRESS", &session.bus)
         .output()

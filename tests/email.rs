@@ -54,15 +54,12 @@ fn start_smtp() -> Smtp {
 fn config(dir: &std::path::Path, addr: &str, password: &str) -> String {
     let (host, port) = addr.rsplit_once(':').unwrap();
     std::fs::write(dir.join("f.xml"), "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>T</title><item><guid>1</guid><title>Russia and North Korea sign a pact</title><description>Russia and North Korea signed a mutual defence pact.</description></item></channel></rss>").unwrap();
-    let path = dir.join("wirewatch.toml");
-    std::fs::write(
-        &path,
-        format!(
+    common::write_config(
+        dir,
+        &format!(
             "[[feed]]\nurl = \"file:f.xml\"\nname = \"F\"\n\n[[rule]]\nname = \"ru-prk\"\nmatch = 'actor:RUS AND actor:PRK'\nactions = [\"digest\"]\n\n[digest]\ntimezone = \"UTC\"\n[digest.email]\nsmtp = \"{host}\"\nport = {port}\nsecurity = \"none\"\nusername = \"digest\"\npassword = \"{password}\"\nfrom = \"wirewatch <wirewatch@example.org>\"\nto = [\"Analyst <analyst@example.org>\"]\n"
         ),
     )
-    .unwrap();
-    path.display().to_string()
 }
 
 #[test]

@@ -36,17 +36,15 @@ fn a_gzip_bomb_and_a_huge_body_are_refused_with_bounded_memory() {
     );
     let server = TestServer::start(routes);
     let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("wirewatch.toml");
-    std::fs::write(
-        &config,
-        format!(
+    let config = common::write_config(
+        dir.path(),
+        &format!(
             "[digest]\nenabled = false\n\n[[feed]]\nurl = \"{}\"\nname = \"Bomb\"\n\n[[feed]]\nurl = \"{}\"\nname = \"Huge\"\n",
             server.url("/bomb"),
             server.url("/huge")
         ),
-    )
-    .unwrap();
-    let out = common::wirewatch(&["--config", &config.display().to_string(), "run", "--once"]);
+    );
+    let out = common::wirewatch(&["--config", &config, "run", "--once"]);
     assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));
     let printed = common::stdout(&out);
     assert!(

@@ -169,13 +169,10 @@ fn healthz_and_metrics_in_prometheus_text_format() {
     let dir = tempfile::tempdir().unwrap();
     feed_file(dir.path(), "a.xml", "a");
     let addr = TestServer::free_addr();
-    let path = dir.path().join("wirewatch.toml");
-    std::fs::write(
-        &path,
-        feeds_config(&["a", "missing"]) + &format!("[http]\nlisten = \"{addr}\"\n"),
-    )
-    .unwrap();
-    let config = path.display().to_string();
+    let config = common::write_config(
+        dir.path(),
+        &(feeds_config(&["a", "missing"]) + &format!("[http]\nlisten = \"{addr}\"\n")),
+    );
     let child = daemon(&config);
     wait_for("both polls", || {
         std::net::TcpStream::connect(&addr).is_ok()
@@ -256,17 +253,14 @@ fn kill_nine_loop_delivers_every_alert_exactly_once() {
     routes.insert("/hook".into(), Route::receiver());
     let server = TestServer::start(routes);
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("wirewatch.toml");
-    std::fs::write(
-        &path,
-        format!(
+    let config = common::write_config(
+        dir.path(),
+        &format!(
             "[[feed]]\nurl = \"{}\"\nname = \"Wire\"\ninterval = \"1h\"\n\n[[rule]]\nname = \"ru-prk\"\nmatch = 'SENTENCE(actor:RUS, actor:PRK, topic:military-cooperation)'\nactions = [\"webhook:ops\"]\n\n[sinks.webhook.ops]\nurl = \"{}\"\n\n[alerts]\nretry_base = \"100ms\"\n# The items are alike on purpose; this test is about crashes, not grouping.\nstory_similarity = 1.0\n\n[digest]\nenabled = false\n",
             server.url("/feed.xml"),
             server.url("/hook")
         ),
-    )
-    .unwrap();
-    let config = path.display().to_string();
+    );
     // Kill at pseudo-random moments (a fixed sequence, so a failure can be replayed).
     let mut seed: u64 = 0x5eed;
     for _ in 0..KILLS {
@@ -317,9 +311,7 @@ fn sigterm_in_the_middle_of_a_pass_exits_cleanly_and_loses_nothing() {
             "[[feed]]\nurl = \"file:f{i}.xml\"\nname = \"f{i}\"\ninterval = \"1h\"\n\n"
         ));
     }
-    let path = dir.path().join("wirewatch.toml");
-    std::fs::write(&path, text).unwrap();
-    let config = path.display().to_string();
+    let config = common::write_config(dir.path(), &text);
     let child = daemon(&config);
     wait_for("the pass to start", || {
         items_of(&config).values().sum::<u64>() > 0

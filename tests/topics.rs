@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{stderr, wirewatch};
+use common::{stderr, wirewatch, write_config};
 use wirewatch::extract::Extractor;
 use wirewatch::normalize::normalize;
 
@@ -28,13 +28,10 @@ fn a_bombing_by_militants_is_terrorism_not_war() {
 #[test]
 fn a_topic_yielding_to_an_unknown_topic_is_a_config_error() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("wirewatch.toml");
-    std::fs::write(
-        &path,
+    let p = write_config(
+        dir.path(),
         "[[topic]]\nid = \"water-disputes\"\nyields_to = [\"no-such-topic\"]\n[topic.terms]\n\"dam\" = 1.0\n",
-    )
-    .unwrap();
-    let p = path.display().to_string();
+    );
     let out = wirewatch(&["--config", &p, "check"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(

@@ -330,6 +330,13 @@ pub fn corpus() -> Option<PathBuf> {
     None
 }
 
+/// Writes `text` as `wirewatch.toml` in `dir`; returns its path for `--config`.
+pub fn write_config(dir: &Path, text: &str) -> String {
+    let path = dir.join("wirewatch.toml");
+    std::fs::write(&path, text).unwrap();
+    path.display().to_string()
+}
+
 /// Runs the wirewatch binary.
 pub fn wirewatch(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_wirewatch"))
