@@ -8,12 +8,14 @@
 mod context;
 pub mod data;
 pub mod gazetteer;
+mod item_topics;
 mod names;
 mod output;
 pub mod people;
 mod phrases;
 pub mod quotes;
 pub mod roles;
+pub mod topic_model;
 pub mod topics;
 
 use std::ops::Range;
@@ -27,6 +29,7 @@ pub use output::{
     ActorOut, Extraction, Mention, PersonOut, PlaceOut, Relation, SentenceFacts, TopicOut,
 };
 use roles::Roles;
+use topic_model::TopicModel;
 use topics::{Lexicon, LexiconBuilder};
 
 /// A problem in actor or topic data, with the config span it came from when known.
@@ -42,6 +45,8 @@ pub struct DataProblem {
 pub struct Extractor {
     pub gazetteer: Gazetteer,
     pub lexicon: Lexicon,
+    /// The learned decision for short items (`config/topic_model.tsv`).
+    pub topic_model: Option<TopicModel>,
     roles: Roles,
 }
 
@@ -110,9 +115,12 @@ impl Extractor {
         if !problems.is_empty() {
             return Err(problems);
         }
+        let lexicon = lexicon.build();
+        let topic_model = TopicModel::parse(topic_model::BUILTIN, &lexicon)?;
         Ok(Extractor {
             gazetteer: gazetteer.build(),
-            lexicon: lexicon.build(),
+            lexicon,
+            topic_model: Some(topic_model),
             roles: Roles::new(&data.role),
         })
     }
@@ -140,6 +148,21 @@ impl Extractor {
             .map(|s| self.lexicon.score_sentence(&doc.text[s.clone()]))
             .collect();
         output::assemble(self, doc, &hits, people, quotes, &scores)
+    }
+
+    /// What the topic model of a short item sees: every lexicon topic's item score and the
+    /// item's words (for `examples/topic_dump.rs`, which feeds the fitting script).
+    pub fn topic_features(&self, doc: &Document) -> (Vec<f64>, std::collections::BTreeSet<String>) {
+        let scores: Vec<_> = doc
+            .sentences
+            .iter()
+            .map(|s| self.lexicon.score_sentence(&doc.text[s.clone()]))
+            .collect();
+        let sums = topics::item_sums(self.lexicon.topics.len(), &scores, |_, _| true);
+        (
+            sums.into_iter().map(topics::item_score).collect(),
+            topic_model::item_words(doc),
+        )
     }
 
     /// Convenience: normalise `body` (HTML or text) and extract.

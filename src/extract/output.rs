@@ -1,14 +1,15 @@
 //! The [`Extraction`] record (the stable `extract --json` shape of DESIGN.md) and its
 //! assembly from the stage results.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
 use super::gazetteer::{Hit, Target};
 use super::people::Person;
 use super::quotes::Quote;
-use super::topics::{item_score, repeat_share, Lexicon, SentenceScores};
+use super::item_topics::topics_of;
+use super::topics::SentenceScores;
 use super::{ActorKind, Extractor};
 use crate::normalize::Document;
 
@@ -98,12 +99,7 @@ pub struct SentenceFacts {
 }
 
 /// A sentence counts as evidence for a topic from this score up.
-const EVIDENCE_SCORE: f64 = 0.6;
-/// Documents of more sentences than this are long: short wire items often name one party
-/// of a relation and leave the other implicit, long articles name both where it matters.
-const LONG_DOCUMENT_SENTENCES: usize = 8;
-/// At most this many evidence sentences per topic, the best scored.
-const MAX_EVIDENCE: usize = 5;
+pub(super) const EVIDENCE_SCORE: f64 = 0.6;
 
 pub(super) fn assemble(
     extractor: &Extractor,
@@ -184,7 +180,7 @@ pub(super) fn assemble(
         })
         .collect();
 
-    let topics = topics_of(extractor, scores, &mut facts);
+    let topics = topics_of(extractor, doc, scores, &mut facts);
     let relations = relations_of(&facts);
     Extraction {
         title: doc.title.clone(),
@@ -215,86 +211,6 @@ fn kind_name(kind: ActorKind) -> &'static str {
         .iter()
         .find(|(_, k)| *k == kind)
         .map_or("other", |(name, _)| name)
-}
-
-fn topics_of(
-    extractor: &Extractor,
-    scores: &[SentenceScores],
-    facts: &mut [SentenceFacts],
-) -> Vec<TopicOut> {
-    let lexicon = &extractor.lexicon;
-    let mut sums = vec![0.0; lexicon.topics.len()];
-    let mut evidence: Vec<Vec<(usize, f64)>> = vec![Vec::new(); lexicon.topics.len()];
-    let long = scores.len() > LONG_DOCUMENT_SENTENCES;
-    let mut uses: HashMap<usize, usize> = HashMap::new();
-    for (i, sentence) in scores.iter().enumerate() {
-        for (topic, score) in sentence.plain() {
-            facts[i]
-                .topics
-                .push((lexicon.topics[topic].id.clone(), score));
-            // The sentence keeps the topic (sentence rules see it); the item only counts it
-            // where two parties are named.
-            if long && lexicon.topics[topic].between_parties && facts[i].actors.len() < 2 {
-                continue;
-            }
-            for &(term, _, weight) in sentence.terms.iter().filter(|(_, t, _)| *t == topic) {
-                let n = uses.entry(term).or_default();
-                sums[topic] += weight * repeat_share(*n);
-                *n += 1;
-            }
-            if score >= EVIDENCE_SCORE {
-                evidence[topic].push((i, score));
-            }
-        }
-        for &topic in &sentence.negated {
-            facts[i].negated.push(lexicon.topics[topic].id.clone());
-        }
-    }
-    let mut topics: Vec<TopicOut> = Vec::new();
-    for (t, topic) in lexicon.topics.iter().enumerate() {
-        let score = item_score(sums[t]);
-        if score < topic.threshold || evidence[t].is_empty() {
-            continue;
-        }
-        let mut best = std::mem::take(&mut evidence[t]);
-        best.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        best.truncate(MAX_EVIDENCE);
-        let mut sentences: Vec<usize> = best.into_iter().map(|(i, _)| i).collect();
-        sentences.sort_unstable();
-        topics.push(TopicOut {
-            id: topic.id.clone(),
-            score: (score * 100.0).round() / 100.0,
-            evidence: sentences,
-        });
-    }
-    drop_yielding(lexicon, &mut topics, facts);
-    topics.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.id.cmp(&b.id)));
-    topics
-}
-
-/// Drops topics that yield to another present topic scoring at least as high, from the
-/// item and from its sentences (so no relation carries them either).
-fn drop_yielding(lexicon: &Lexicon, topics: &mut Vec<TopicOut>, facts: &mut [SentenceFacts]) {
-    let yielding: Vec<String> = topics
-        .iter()
-        .filter(|t| {
-            let Some(index) = lexicon.topic_index(&t.id) else {
-                return false;
-            };
-            lexicon.topics[index]
-                .yields_to
-                .iter()
-                .any(|other| topics.iter().any(|o| &o.id == other && o.score >= t.score))
-        })
-        .map(|t| t.id.clone())
-        .collect();
-    if yielding.is_empty() {
-        return;
-    }
-    topics.retain(|t| !yielding.contains(&t.id));
-    for sentence in facts.iter_mut() {
-        sentence.topics.retain(|(id, _)| !yielding.contains(id));
-    }
 }
 
 fn relations_of(facts: &[SentenceFacts]) -> Vec<Relation> {

@@ -253,6 +253,27 @@ pub fn repeat_share(n: usize) -> f64 {
     0.5f64.powi(n.min(30) as i32)
 }
 
+/// Every topic's item sum: the weights of its terms over the sentences that `counts`
+/// (sentence index, topic), each repeat of a term weighing less (`repeat_share`).
+pub fn item_sums(
+    topics: usize,
+    scores: &[SentenceScores],
+    counts: impl Fn(usize, usize) -> bool,
+) -> Vec<f64> {
+    let mut sums = vec![0.0; topics];
+    let mut uses: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+    for (i, sentence) in scores.iter().enumerate() {
+        for &(term, topic, weight) in &sentence.terms {
+            if counts(i, topic) {
+                let n = uses.entry(term).or_default();
+                sums[topic] += weight * repeat_share(*n);
+                *n += 1;
+            }
+        }
+    }
+    sums
+}
+
 /// An item score in 0..1 from the sum of its sentence scores.
 pub fn item_score(sum: f64) -> f64 {
     1.0 - (-sum / 2.0).exp()
