@@ -334,7 +334,7 @@ fn main() {
     let (ninth_studied, ninth_held_out) = ninth.split_at(300);
     labelled(
         Source::AgNews,
-        "ninth sample, first 300 (blind run at the start of session 3: see benches/README.md; studied since)",
+        "ninth sample, first 300 (blind run at the start of session 3; the topic model is fitted on it)",
         ninth_studied,
         verbose,
     );
@@ -343,6 +343,17 @@ fn main() {
         "ninth sample, last 300 (held out: errors never read)",
         ninth_held_out,
         false,
+    );
+    labelled(
+        Source::AgNews,
+        "tenth sample (blind run with the first topic model; the topic model is fitted on it)",
+        &label_lines(include_str!("labels/ag_news_world_tenth.tsv")),
+        verbose,
+    );
+    labelled_news(
+        "eighth sample (blind at the end of session 3: actors 0.928, topics 0.661; read since)",
+        include_str!("labels/ag_news_world_eighth.tsv"),
+        verbose,
     );
     agreement(
         "One annotator against himself, second sample labelled again a session later",

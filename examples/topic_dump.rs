@@ -19,6 +19,8 @@ fn main() {
     let rows = common::csv_rows(&csv);
     let extractor = Extractor::builtin();
     let lexicon = &extractor.lexicon;
+    let mut lexicon_only = extractor.clone();
+    lexicon_only.topic_model = None;
     for path in std::env::args().skip(1) {
         let labels = std::fs::read_to_string(&path).unwrap();
         for line in labels
@@ -29,6 +31,7 @@ fn main() {
             let text = common::ag_text(&rows[fields[0].parse::<usize>().unwrap()]);
             let doc = normalize(None, &text);
             let x = extractor.extract(&doc);
+            let plain = lexicon_only.extract(&doc);
             let (lexicon_scores, words) = extractor.topic_features(&doc);
             let scores: Vec<String> = lexicon_scores
                 .iter()
@@ -37,10 +40,11 @@ fn main() {
                 .collect();
             let gold = fields.get(2).unwrap_or(&"");
             println!(
-                "{{\"file\":\"{path}\",\"row\":{},\"gold\":{},\"got\":{},\"scores\":{{{}}},\"words\":{}}}",
+                "{{\"file\":\"{path}\",\"row\":{},\"gold\":{},\"got\":{},\"lexicon_only\":{},\"scores\":{{{}}},\"words\":{}}}",
                 fields[0],
                 json_list(gold.split(',').filter(|s| !s.is_empty())),
                 json_list(x.topics.iter().map(|t| t.id.as_str())),
+                json_list(plain.topics.iter().map(|t| t.id.as_str())),
                 scores.join(","),
                 json_list(words.iter().map(String::as_str)),
             );

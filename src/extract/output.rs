@@ -6,9 +6,9 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::gazetteer::{Hit, Target};
+use super::item_topics::topics_of;
 use super::people::Person;
 use super::quotes::Quote;
-use super::item_topics::topics_of;
 use super::topics::SentenceScores;
 use super::{ActorKind, Extractor};
 use crate::normalize::Document;

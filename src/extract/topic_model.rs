@@ -62,20 +62,28 @@ impl TopicModel {
             if let ["cut", cut] = fields[..] {
                 match cut.parse() {
                     Ok(cut) => model.cut = cut,
-                    Err(_) => problems.push(problem(format!("topic model cut `{cut}` is no number"))),
+                    Err(_) => {
+                        problems.push(problem(format!("topic model cut `{cut}` is no number")))
+                    }
                 }
                 continue;
             }
             let [topic, feature, weight] = fields[..] else {
-                problems.push(problem(format!("topic model line `{line}` needs topic, feature and weight")));
+                problems.push(problem(format!(
+                    "topic model line `{line}` needs topic, feature and weight"
+                )));
                 continue;
             };
             let Ok(weight) = weight.parse::<f64>() else {
-                problems.push(problem(format!("topic model weight `{weight}` is no number")));
+                problems.push(problem(format!(
+                    "topic model weight `{weight}` is no number"
+                )));
                 continue;
             };
             let Some(index) = lexicon.topic_index(topic) else {
-                problems.push(problem(format!("topic model names unknown topic `{topic}`")));
+                problems.push(problem(format!(
+                    "topic model names unknown topic `{topic}`"
+                )));
                 continue;
             };
             let slot = match model.models.iter().position(|m| m.topic == index) {
@@ -105,7 +113,9 @@ impl TopicModel {
                     .or_default()
                     .push((slot, weight));
             } else {
-                problems.push(problem(format!("topic model feature `{feature}` is unknown")));
+                problems.push(problem(format!(
+                    "topic model feature `{feature}` is unknown"
+                )));
             }
         }
         if problems.is_empty() {
@@ -122,7 +132,11 @@ impl TopicModel {
 
     /// (lexicon topic, probability) for every modelled topic, given every lexicon topic's
     /// item score and the item's words.
-    pub fn probabilities(&self, lexicon_scores: &[f64], words: &BTreeSet<String>) -> Vec<(usize, f64)> {
+    pub fn probabilities(
+        &self,
+        lexicon_scores: &[f64],
+        words: &BTreeSet<String>,
+    ) -> Vec<(usize, f64)> {
         let mut z: Vec<f64> = self
             .models
             .iter()
@@ -176,4 +190,61 @@ pub fn item_words(doc: &Document) -> BTreeSet<String> {
         words.extend(words_of(&doc.text[range.clone()]));
     }
     words
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::Extractor;
+
+    fn lexicon() -> &'static Lexicon {
+        &Extractor::builtin().lexicon
+    }
+
+    #[test]
+    fn the_builtin_model_parses_and_decides_the_frequent_topics() {
+        let model = TopicModel::parse(BUILTIN, lexicon()).unwrap();
+        let terrorism = lexicon().topic_index("terrorism").unwrap();
+        let arms = lexicon().topic_index("arms-transfer").unwrap();
+        assert!(model.decides(terrorism));
+        assert!(!model.decides(arms), "rare topics keep their lexicons");
+        assert!((0.0..1.0).contains(&model.cut));
+    }
+
+    #[test]
+    fn words_and_lexicon_scores_move_the_probability() {
+        let text = "cut\t0.5\ndiplomacy\tbias\t-2\ndiplomacy\tlexicon:diplomacy\t4\ndiplomacy\tword:met\t1.5\n";
+        let model = TopicModel::parse(text, lexicon()).unwrap();
+        let diplomacy = lexicon().topic_index("diplomacy").unwrap();
+        let mut scores = vec![0.0; lexicon().topics.len()];
+        let p = |scores: &[f64], words: &[&str]| {
+            let words: BTreeSet<String> = words.iter().map(|w| w.to_string()).collect();
+            model.probabilities(scores, &words)[0]
+        };
+        let (topic, none) = p(&scores, &[]);
+        assert_eq!(topic, diplomacy);
+        assert!((none - 1.0 / (1.0 + 2f64.exp())).abs() < 1e-12);
+        assert!(p(&scores, &["met"]).1 > none);
+        scores[diplomacy] = 1.0;
+        assert!(p(&scores, &[]).1 > 0.8);
+        assert!(model.sentence_weight(diplomacy, "They MET twice.") > 1.4);
+    }
+
+    #[test]
+    fn a_broken_weights_file_names_each_bad_line() {
+        let text = "cut\tsoon\nno-such-topic\tbias\t1\ndiplomacy\tword:talks\tmany\ndiplomacy\tcolour:red\t1\n";
+        let problems = TopicModel::parse(text, lexicon()).unwrap_err();
+        let messages: Vec<&str> = problems.iter().map(|p| p.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "topic model cut `soon` is no number",
+                "topic model names unknown topic `no-such-topic`",
+                "topic model weight `many` is no number",
+                "topic model feature `colour:red` is unknown",
+            ]
+        );
+        let second = problems[1].span.clone().unwrap();
+        assert_eq!(&text[second], "no-such-topic\tbias\t1");
+    }
 }
