@@ -145,6 +145,10 @@ const CITY_NOUNS: &[&str] = &[
     "correspondent",
     "correspondents",
     "lawn",
+    "stocks",
+    "stock",
+    "shares",
+    "bourse",
     "council",
     "city",
     "region",
@@ -162,6 +166,6 @@ const COMPASS: &[&str] = &[
 /// Words after which a city is a place, not its government.
 const LOCATIVE: &[&str] = &[
     "in", "at", "from", "to", "near", "outside", "inside", "into", "across", "around", "via",
-    "toward", "towards", "downtown", "central", "through", "visiting", "visit", "visited",
+    "off", "toward", "towards", "downtown", "central", "through", "visiting", "visit", "visited",
     "reached", "arrived", "left", "leave", "flew", "capital",
 ];
