@@ -115,6 +115,35 @@ fn main() {
         mentions
     );
 
+    // Short wire items, where the topic model decides: with and without it.
+    let csv = std::fs::read_to_string(corpus.join("news/ag_news/test_world_class1.csv")).unwrap();
+    let items: Vec<String> = common::csv_rows(&csv)
+        .iter()
+        .map(|r| common::ag_text(r))
+        .collect();
+    let item_bytes: usize = items.iter().map(String::len).sum();
+    let mut lexicon_only = extractor.clone();
+    lexicon_only.topic_model = None;
+    for (what, x) in [
+        ("with the topic model", extractor),
+        ("lexicons only", &lexicon_only),
+    ] {
+        let (secs, _) = best_of(15, || {
+            items
+                .iter()
+                .map(|d| x.extract(&normalize(None, d)).topics.len())
+                .sum()
+        });
+        println!(
+            "short items ({what}): {} AG News world items, {:.2} MB in {:.3} s = {:.1} MB/s ({:.0} items/s)",
+            items.len(),
+            item_bytes as f64 / 1e6,
+            secs,
+            item_bytes as f64 / 1e6 / secs,
+            items.len() as f64 / secs
+        );
+    }
+
     let mut feeds = Vec::new();
     for entry in std::fs::read_dir(corpus.join("feeds")).unwrap() {
         let path = entry.unwrap().path();

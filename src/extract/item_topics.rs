@@ -32,8 +32,9 @@ pub(super) fn topics_of(
     let long = scores.len() > LONG_DOCUMENT_SENTENCES;
     // In a long article a between-parties topic counts only where two actors are named;
     // the sentence keeps the topic all the same (sentence rules see it).
+    let two_parties: Vec<bool> = facts.iter().map(|f| f.actors.len() >= 2).collect();
     let counts = |i: usize, topic: usize| {
-        !(long && lexicon.topics[topic].between_parties && facts[i].actors.len() < 2)
+        !(long && lexicon.topics[topic].between_parties && !two_parties[i])
     };
     let mut evidence: Vec<Vec<(usize, f64)>> = vec![Vec::new(); lexicon.topics.len()];
     for (i, sentence) in scores.iter().enumerate() {
@@ -41,11 +42,6 @@ pub(super) fn topics_of(
             if counts(i, topic) && score >= EVIDENCE_SCORE {
                 evidence[topic].push((i, score));
             }
-        }
-    }
-    let sums = item_sums(lexicon.topics.len(), scores, counts);
-    for (i, sentence) in scores.iter().enumerate() {
-        for (topic, score) in sentence.plain() {
             facts[i]
                 .topics
                 .push((lexicon.topics[topic].id.clone(), score));
@@ -54,6 +50,7 @@ pub(super) fn topics_of(
             facts[i].negated.push(lexicon.topics[topic].id.clone());
         }
     }
+    let sums = item_sums(lexicon.topics.len(), scores, counts);
     let lexicon_scores: Vec<f64> = sums.iter().map(|&s| item_score(s)).collect();
     let model = extractor.topic_model.as_ref().filter(|_| !long);
     let modelled = |t: usize| model.is_some_and(|m| m.decides(t));
