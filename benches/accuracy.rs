@@ -9,6 +9,7 @@ mod common;
 
 use std::collections::BTreeSet;
 
+use common::label_lines;
 use wirewatch::extract::Extractor;
 use wirewatch::normalize::{normalize, normalize_plain};
 
@@ -61,9 +62,7 @@ enum Source {
 fn labelled(source: Source, what: &str, lines: &[&str], verbose: bool) {
     let corpus = common::corpus();
     let rows = match source {
-        Source::AgNews => common::csv_rows(
-            &std::fs::read_to_string(corpus.join("news/ag_news/test_world_class1.csv")).unwrap(),
-        ),
+        Source::AgNews => common::ag_world_rows(&corpus),
         Source::Bbc => Vec::new(),
     };
     let text_of = |key: &str| -> String {
@@ -134,14 +133,6 @@ fn agreement(what: &str, first: &str, second: &str, verbose: bool) {
     println!("{what}: {} items labelled twice", first.len());
     actors.report("actors agreement");
     topics.report("topics agreement");
-}
-
-/// The label lines of a file, comments and blank lines left out.
-fn label_lines(labels: &str) -> Vec<&str> {
-    labels
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-        .collect()
 }
 
 fn labelled_news(what: &str, labels: &str, verbose: bool) {

@@ -1,4 +1,5 @@
-//! Shared by the benchmarks: where the corpus is, and reading AG News CSV rows.
+//! Shared by the benchmarks and examples: where the corpus is, reading AG News CSV rows and
+//! hand-label files.
 #![allow(dead_code)]
 
 use std::path::PathBuf;
@@ -66,4 +67,20 @@ pub fn peak_rss_mib() -> Option<f64> {
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kib / 1024.0)
+}
+
+/// The label lines of a hand-label file (`key<TAB>actors<TAB>topics`), comments and blank
+/// lines left out.
+pub fn label_lines(labels: &str) -> Vec<&str> {
+    labels
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .collect()
+}
+
+/// The rows of AG News' world class (`news/ag_news/test_world_class1.csv`).
+pub fn ag_world_rows(corpus: &std::path::Path) -> Vec<Vec<String>> {
+    let csv = std::fs::read_to_string(corpus.join("news/ag_news/test_world_class1.csv"))
+        .unwrap_or_else(|e| panic!("the AG News world items are unreadable: {e}"));
+    csv_rows(&csv)
 }

@@ -15,18 +15,14 @@ fn json_list<'a>(items: impl Iterator<Item = &'a str>) -> String {
 
 fn main() {
     let corpus = common::corpus();
-    let csv = std::fs::read_to_string(corpus.join("news/ag_news/test_world_class1.csv")).unwrap();
-    let rows = common::csv_rows(&csv);
+    let rows = common::ag_world_rows(&corpus);
     let extractor = Extractor::builtin();
     let lexicon = &extractor.lexicon;
     let mut lexicon_only = extractor.clone();
     lexicon_only.topic_model = None;
     for path in std::env::args().skip(1) {
         let labels = std::fs::read_to_string(&path).unwrap();
-        for line in labels
-            .lines()
-            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-        {
+        for line in common::label_lines(&labels) {
             let fields: Vec<&str> = line.split('\t').collect();
             let text = common::ag_text(&rows[fields[0].parse::<usize>().unwrap()]);
             let doc = normalize(None, &text);
