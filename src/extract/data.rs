@@ -105,6 +105,9 @@ pub struct PlaceConfig {
     pub country: Option<String>,
     #[serde(default)]
     pub aliases: Vec<String>,
+    /// Contested land or sea: naming it is evidence of a territorial dispute.
+    #[serde(default)]
+    pub disputed: bool,
 }
 
 /// Phrases that contain an actor name but name something else.

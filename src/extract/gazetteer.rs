@@ -51,6 +51,8 @@ pub struct Actor {
 pub struct Place {
     pub name: String,
     pub country: Option<String>,
+    /// Contested land or sea (`disputed = true` in places.toml).
+    pub disputed: bool,
 }
 
 /// A well-known official.
@@ -206,6 +208,7 @@ impl GazetteerBuilder {
         self.places.push(Place {
             name: config.name.clone(),
             country: config.country.clone(),
+            disputed: config.disputed,
         });
         let index = self.places.len() - 1;
         for phrase in std::iter::once(&config.name).chain(&config.aliases) {

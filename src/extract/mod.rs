@@ -30,7 +30,11 @@ pub use output::{
 };
 use roles::Roles;
 use topic_model::TopicModel;
-use topics::{Lexicon, LexiconBuilder};
+use topics::{Lexicon, LexiconBuilder, SentenceScores};
+
+/// The topic a contested place is evidence for, and the weight of that evidence.
+const DISPUTED_PLACE_TOPIC: &str = "territorial-dispute";
+const DISPUTED_PLACE_WEIGHT: f64 = 0.6;
 
 /// A problem in actor or topic data, with the config span it came from when known.
 #[derive(Debug, Clone, PartialEq)]
@@ -127,6 +131,15 @@ impl Extractor {
 
     /// Runs every extraction stage on a document.
     pub fn extract(&self, doc: &Document) -> Extraction {
+        let hits = self.hits(doc);
+        let people = people::find_people(doc, &hits, &self.gazetteer, &self.roles);
+        let quotes = quotes::find_quotes(doc, &people);
+        let scores = self.sentence_scores(doc, &hits);
+        output::assemble(self, doc, &hits, people, quotes, &scores)
+    }
+
+    /// The gazetteer's hits in the news sentences, context rules applied.
+    fn hits(&self, doc: &Document) -> Vec<Hit> {
         let mut hits: Vec<Hit> = self
             .gazetteer
             .scan(&doc.text)
@@ -140,24 +153,47 @@ impl Extractor {
         context::drop_locations(&doc.text, &mut hits);
         context::drop_languages(&doc.text, &mut hits);
         self.gazetteer.confirm_ambiguous(&doc.text, &mut hits);
-        let people = people::find_people(doc, &hits, &self.gazetteer, &self.roles);
-        let quotes = quotes::find_quotes(doc, &people);
-        let scores: Vec<_> = doc
+        hits
+    }
+
+    /// Every sentence's topic terms: the lexicons', and contested places named.
+    fn sentence_scores(&self, doc: &Document, hits: &[Hit]) -> Vec<SentenceScores> {
+        let mut scores: Vec<_> = doc
             .sentences
             .iter()
             .map(|s| self.lexicon.score_sentence(&doc.text[s.clone()]))
             .collect();
-        output::assemble(self, doc, &hits, people, quotes, &scores)
+        self.add_disputed_places(doc, hits, &mut scores);
+        scores
+    }
+
+    /// A contested place named in a sentence ("the disputed Scarborough Shoal", "waters
+    /// near the Senkaku Islands") is strong territorial-dispute evidence there: a term of
+    /// weight 0.6, once per place and sentence, so that it decides with one more cue.
+    fn add_disputed_places(&self, doc: &Document, hits: &[Hit], scores: &mut [SentenceScores]) {
+        let Some(topic) = self.lexicon.topic_index(DISPUTED_PLACE_TOPIC) else {
+            return;
+        };
+        for hit in hits {
+            let Target::Place(place) = hit.target else {
+                continue;
+            };
+            let Some(sentence) = doc.sentence_at(hit.range.start) else {
+                continue;
+            };
+            // Term ids from the top down cannot meet the lexicon's own, counted from 0.
+            let term = usize::MAX - place;
+            let terms = &mut scores[sentence].terms;
+            if self.gazetteer.places[place].disputed && !terms.iter().any(|t| t.0 == term) {
+                terms.push((term, topic, DISPUTED_PLACE_WEIGHT));
+            }
+        }
     }
 
     /// What the topic model of a short item sees: every lexicon topic's item score and the
     /// item's words (for `examples/topic_dump.rs`, which feeds the fitting script).
     pub fn topic_features(&self, doc: &Document) -> (Vec<f64>, std::collections::BTreeSet<String>) {
-        let scores: Vec<_> = doc
-            .sentences
-            .iter()
-            .map(|s| self.lexicon.score_sentence(&doc.text[s.clone()]))
-            .collect();
+        let scores = self.sentence_scores(doc, &self.hits(doc));
         let sums = topics::item_sums(self.lexicon.topics.len(), &scores, |_, _| true);
         (
             sums.into_iter().map(topics::item_score).collect(),
