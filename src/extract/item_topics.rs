@@ -54,30 +54,26 @@ pub(super) fn topics_of(
     let lexicon_scores: Vec<f64> = sums.iter().map(|&s| item_score(s)).collect();
     let model = extractor.topic_model.as_ref().filter(|_| !long);
     let modelled = |t: usize| model.is_some_and(|m| m.decides(t));
-    let mut present: Vec<(usize, f64)> = (0..lexicon.topics.len())
-        .filter(|&t| !modelled(t))
-        .filter(|&t| lexicon_scores[t] >= lexicon.topics[t].threshold && !evidence[t].is_empty())
-        .map(|t| (t, lexicon_scores[t]))
-        .collect();
-    // What the lexicons alone decide, yielding included: the model keeps these unless it
-    // is sure they are wrong.
     let finds: Vec<bool> = (0..lexicon.topics.len())
         .map(|t| lexicon_scores[t] >= lexicon.topics[t].threshold && !evidence[t].is_empty())
         .collect();
-    let lexicon_decides: Vec<bool> = (0..lexicon.topics.len())
-        .map(|t| {
-            finds[t]
-                && !lexicon.topics[t].yields_to.iter().any(|other| {
-                    lexicon
-                        .topic_index(other)
-                        .is_some_and(|o| finds[o] && lexicon_scores[o] >= lexicon_scores[t])
-                })
-        })
+    // Scores are rounded as the output shows them, and yielding compares those.
+    let mut present: Vec<(usize, f64)> = (0..lexicon.topics.len())
+        .filter(|&t| !modelled(t) && finds[t])
+        .map(|t| (t, rounded(lexicon_scores[t])))
         .collect();
     if let Some(model) = model {
+        // What the lexicons alone decide, yielding included: the model keeps these unless
+        // it is sure they are wrong.
+        let lexicon_decides = |t: usize| {
+            finds[t]
+                && !gives_way(lexicon, t, lexicon_scores[t], |o| {
+                    finds[o].then_some(lexicon_scores[o])
+                })
+        };
         let words = item_words(doc);
         for (t, p) in model.probabilities(&lexicon_scores, &words) {
-            let lexicon_found = lexicon_decides[t];
+            let lexicon_found = lexicon_decides(t);
             let decisive = lexicon_found && lexicon_scores[t] >= DECISIVE_LEXICON_SCORE;
             if p < model.cut && !decisive && !(lexicon_found && p >= MODEL_VETO) {
                 continue;
@@ -85,7 +81,7 @@ pub(super) fn topics_of(
             if evidence[t].is_empty() {
                 evidence[t] = fallback_evidence(extractor, doc, scores, t);
             }
-            present.push((t, p));
+            present.push((t, rounded(p)));
         }
         // In a short item the item's judgement holds for its sentences: a modelled topic
         // the item is not about leaves them, one it is about marks its evidence.
@@ -108,6 +104,7 @@ pub(super) fn topics_of(
             }
         }
     }
+    drop_yielding(lexicon, &mut present, facts, |t| !modelled(t));
     let mut topics: Vec<TopicOut> = present
         .into_iter()
         .map(|(t, score)| {
@@ -118,12 +115,11 @@ pub(super) fn topics_of(
             sentences.sort_unstable();
             TopicOut {
                 id: lexicon.topics[t].id.clone(),
-                score: (score * 100.0).round() / 100.0,
+                score,
                 evidence: sentences,
             }
         })
         .collect();
-    drop_yielding(lexicon, &mut topics, facts, |t| !modelled(t));
     topics.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.id.cmp(&b.id)));
     topics
 }
@@ -166,34 +162,48 @@ fn fallback_evidence(
     }
 }
 
-/// Drops topics that yield to another present topic scoring at least as high, from the
-/// item and from its sentences (so no relation carries them either). Only topics for which
-/// `may_yield` holds yield: the model has learned its own.
+/// A score as the output shows it, to two decimals.
+fn rounded(score: f64) -> f64 {
+    (score * 100.0).round() / 100.0
+}
+
+/// Whether topic `t`, scoring `score`, gives way to a topic it yields to whose score
+/// `other` returns (None: that topic is absent) and is at least as high.
+fn gives_way(
+    lexicon: &Lexicon,
+    t: usize,
+    score: f64,
+    other: impl Fn(usize) -> Option<f64>,
+) -> bool {
+    lexicon.topics[t]
+        .yields_to
+        .iter()
+        .filter_map(|id| lexicon.topic_index(id))
+        .any(|o| other(o).is_some_and(|s| s >= score))
+}
+
+/// Drops present topics that give way to another present topic, from the item and from
+/// its sentences (so no relation carries them either). Only topics for which `may_yield`
+/// holds yield: the model has learned its own.
 fn drop_yielding(
     lexicon: &Lexicon,
-    topics: &mut Vec<TopicOut>,
+    present: &mut Vec<(usize, f64)>,
     facts: &mut [SentenceFacts],
     may_yield: impl Fn(usize) -> bool,
 ) {
-    let yielding: Vec<String> = topics
+    let score_of = |o: usize| present.iter().find(|(p, _)| *p == o).map(|&(_, s)| s);
+    let yielding: Vec<usize> = present
         .iter()
-        .filter(|t| {
-            let Some(index) = lexicon.topic_index(&t.id) else {
-                return false;
-            };
-            may_yield(index)
-                && lexicon.topics[index]
-                    .yields_to
-                    .iter()
-                    .any(|other| topics.iter().any(|o| &o.id == other && o.score >= t.score))
-        })
-        .map(|t| t.id.clone())
+        .filter(|&&(t, score)| may_yield(t) && gives_way(lexicon, t, score, score_of))
+        .map(|&(t, _)| t)
         .collect();
     if yielding.is_empty() {
         return;
     }
-    topics.retain(|t| !yielding.contains(&t.id));
+    present.retain(|(t, _)| !yielding.contains(t));
     for sentence in facts.iter_mut() {
-        sentence.topics.retain(|(id, _)| !yielding.contains(id));
+        sentence
+            .topics
+            .retain(|(id, _)| !yielding.iter().any(|&t| &lexicon.topics[t].id == id));
     }
 }
