@@ -175,21 +175,24 @@ impl TopicModel {
     }
 }
 
-fn words_of(text: &str) -> BTreeSet<String> {
+/// The words (ASCII letters, two or more) of a text, lowercased, repeats included.
+fn words_in(text: &str) -> impl Iterator<Item = String> + '_ {
     text.split(|c: char| !c.is_ascii_alphabetic())
         .filter(|w| w.len() >= 2)
         .map(|w| w.to_ascii_lowercase())
-        .collect()
+}
+
+fn words_of(text: &str) -> BTreeSet<String> {
+    words_in(text).collect()
 }
 
 /// The distinct lowercase words (ASCII letters, two or more) of the document's news
 /// sentences: the model's word features.
 pub fn item_words(doc: &Document) -> BTreeSet<String> {
-    let mut words = BTreeSet::new();
-    for range in &doc.sentences {
-        words.extend(words_of(&doc.text[range.clone()]));
-    }
-    words
+    doc.sentences
+        .iter()
+        .flat_map(|range| words_in(&doc.text[range.clone()]))
+        .collect()
 }
 
 #[cfg(test)]
